@@ -1,0 +1,1 @@
+// Module Metrics: see README.md for its place in the layering.

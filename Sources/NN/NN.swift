@@ -1,0 +1,1 @@
+// Module NN: see README.md for its place in the layering.

@@ -1,0 +1,1 @@
+// Module Recipe: see README.md for its place in the layering.

@@ -1,0 +1,1 @@
+// Module Seq2Seq: see README.md for its place in the layering.

@@ -1,0 +1,1 @@
+// Module Text: see README.md for its place in the layering.
