@@ -1,1 +1,158 @@
-import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A contiguous, row-major array of Float32 with a shape, and the node of reverse-mode
+/// autodiff that produced it.
+///
+/// Tensors are values once built: ops never change their inputs (optimisers update
+/// parameters in place, outside recording). A view (`self[t]`, `reshaped`) shares its
+/// root's storage, and its gradient is the matching region of the root's gradient, so
+/// slicing needs no copy forward and no pullback backward.
+///
+/// Gradients: a tensor with `requiresGrad` that an op reads while a `Tape` records gets its
+/// gradient accumulated by `Tape.backward`. Parameters keep theirs across steps until
+/// `zeroGrad()`; intermediate tensors' gradients go with the tensors.
+public final class Tensor: @unchecked Sendable {
+    /// Dimensions, outermost first; `[]` for a scalar.
+    public let shape: [Int]
+    /// Number of elements: the product of `shape`.
+    public let count: Int
+    let storage: Storage
+    /// Offset of this tensor's first element in `storage`.
+    let offset: Int
+    /// For a view, the tensor that owns the storage (never itself a view).
+    let root: Tensor?
+    /// Whether gradients flow to this tensor. Set it on parameters; ops set it on their
+    /// outputs while a tape records.
+    public var requiresGrad: Bool
+    /// The gradient of a root tensor, allocated (zeroed) when first needed.
+    private var gradStorage: Storage?
+
+    /// A tensor with uninitialised contents (ops overwrite them).
+    init(uninitialized shape: [Int]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = Storage(count: count)
+        self.offset = 0
+        self.root = nil
+        self.requiresGrad = false
+    }
+
+    /// A view of `count(shape)` elements of `base` starting at `offset` elements into it.
+    init(viewOf base: Tensor, shape: [Int], offset: Int) {
+        let root = base.root ?? base
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        precondition(base.offset + offset + count <= root.offset + root.count, "view out of range")
+        self.storage = base.storage
+        self.offset = base.offset + offset
+        self.root = root
+        self.requiresGrad = base.requiresGrad
+    }
+
+    /// A tensor of zeros.
+    public static func zeros(_ shape: [Int]) -> Tensor {
+        let t = Tensor(uninitialized: shape)
+        t.pointer.update(repeating: 0, count: t.count)
+        return t
+    }
+
+    /// A tensor with every element `value`.
+    public static func filled(_ shape: [Int], with value: Float) -> Tensor {
+        let t = Tensor(uninitialized: shape)
+        t.pointer.update(repeating: value, count: t.count)
+        return t
+    }
+
+    /// A tensor holding `values` (row-major) in `shape`.
+    public convenience init(_ values: [Float], shape: [Int]) {
+        self.init(uninitialized: shape)
+        precondition(values.count == count, "\(values.count) values for shape \(shape) (\(count) elements)")
+        values.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) }
+    }
+
+    /// A scalar tensor (shape `[]`).
+    public convenience init(scalar: Float) { self.init([scalar], shape: []) }
+
+    /// The elements, row-major. Safe to read and write while no op is running on this tensor.
+    public var pointer: UnsafeMutablePointer<Float> { storage.pointer + offset }
+
+    /// The elements as an array (a copy).
+    public var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+
+    /// The value of a one-element tensor.
+    public var scalar: Float {
+        precondition(count == 1, "scalar of a tensor of shape \(shape)")
+        return pointer[0]
+    }
+
+    /// The number of dimensions.
+    public var rank: Int { shape.count }
+
+    /// The last dimension (1 for a scalar).
+    var lastDimension: Int { shape.last ?? 1 }
+
+    /// The number of rows when the tensor is read as a matrix of `lastDimension` columns.
+    var rowCount: Int { lastDimension == 0 ? 0 : count / lastDimension }
+
+    /// A copy that shares nothing with this tensor and records nothing.
+    public func copy() -> Tensor {
+        let t = Tensor(uninitialized: shape)
+        t.pointer.update(from: pointer, count: count)
+        return t
+    }
+
+    // MARK: Gradients
+
+    /// The gradient, if one has been allocated (a view shares its root's).
+    public var grad: Tensor? {
+        guard let g = existingGrad else { return nil }
+        let root = self.root ?? self
+        return Tensor(gradientOf: root, view: self, pointer: g)
+    }
+
+    private init(gradientOf root: Tensor, view: Tensor, pointer: UnsafeMutablePointer<Float>) {
+        self.shape = view.shape
+        self.count = view.count
+        self.storage = root.gradStorage!
+        self.offset = pointer - root.gradStorage!.pointer
+        self.root = nil
+        self.requiresGrad = false
+    }
+
+    /// The gradient buffer if it exists, without allocating it.
+    var existingGrad: UnsafeMutablePointer<Float>? {
+        if let root { return root.existingGrad.map { $0 + (offset - root.offset) } }
+        return gradStorage?.pointer
+    }
+
+    /// The gradient buffer, allocated and zeroed on first use.
+    var gradBuffer: UnsafeMutablePointer<Float> {
+        if let root { return root.gradBuffer + (offset - root.offset) }
+        if let gradStorage { return gradStorage.pointer }
+        let g = Storage(count: count)
+        g.pointer.update(repeating: 0, count: count)
+        gradStorage = g
+        return g.pointer
+    }
+
+    /// Sets the gradient to zero (keeping its buffer).
+    public func zeroGrad() {
+        if let g = existingGrad { g.update(repeating: 0, count: count) }
+    }
+
+    /// Drops the gradient buffer.
+    public func releaseGrad() {
+        precondition(root == nil, "releaseGrad on a view: release its root's")
+        gradStorage = nil
+    }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let shown = array.prefix(8).map { String($0) }.joined(separator: ", ")
+        return "Tensor\(shape)[\(shown)\(count > 8 ? ", …" : "")]"
+    }
+}

@@ -1,1 +1,100 @@
+// Recur's elementwise kernels: the fused, vectorised inner loops of the tensor engine.
+//
+// On x86-64 the kernels are compiled for AVX2 + FMA (x86-64-v3, every x86-64 server CPU
+// since 2015); call `rk_cpu_supported` before the first kernel. Lengths are `long`
+// (Swift `Int`). Pointers never alias unless a comment says so. Kernels whose name ends in
+// `_acc` ADD into their output (gradients accumulate); the others overwrite it.
+// Shape letters: R rows, C columns, B batch, H hidden size, V vocabulary.
+#ifndef RECUR_KERNELS_H
+#define RECUR_KERNELS_H
+
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when this CPU runs the kernels (on x86-64: has AVX2 and FMA), else 0.
+int rk_cpu_supported(void);
+
+// ---- Elementwise maps and their pullbacks ------------------------------------------
+void rk_sigmoid(long n, const float *x, float *y);
+void rk_sigmoid_backward_acc(long n, const float *y, const float *dy, float *dx);  // dx += dy·y(1−y)
+void rk_tanh(long n, const float *x, float *y);
+void rk_tanh_backward_acc(long n, const float *y, const float *dy, float *dx);     // dx += dy·(1−y²)
+void rk_relu(long n, const float *x, float *y);
+void rk_relu_backward_acc(long n, const float *y, const float *dy, float *dx);     // dx += dy·[y>0]
+void rk_exp(long n, const float *x, float *y);
+void rk_log(long n, const float *x, float *y);
+void rk_div_acc(long n, const float *a, const float *b, float *dst);               // dst += a/b
+
+// ---- Arithmetic ---------------------------------------------------------------------
+void rk_add(long n, const float *a, const float *b, float *y);                     // y = a+b
+void rk_sub(long n, const float *a, const float *b, float *y);                     // y = a−b
+void rk_mul(long n, const float *a, const float *b, float *y);                     // y = a·b
+void rk_scale(long n, float alpha, const float *x, float *y);                      // y = αx
+void rk_acc(long n, float alpha, const float *x, float *dst);                      // dst += αx
+void rk_mul_acc(long n, const float *a, const float *b, float *dst);               // dst += a·b
+double rk_sum(long n, const float *x);
+double rk_sum_squares(long n, const float *x);
+
+// ---- Broadcasting over rows (b has C elements) and columns (b has R elements) --------
+void rk_add_row(long rows, long cols, const float *x, const float *b, float *y);   // y[r,c] = x[r,c]+b[c]
+void rk_mul_row(long rows, long cols, const float *x, const float *b, float *y);   // y[r,c] = x[r,c]·b[c]
+void rk_mul_row_acc(long rows, long cols, const float *x, const float *b, float *dst);
+void rk_colsum_acc(long rows, long cols, const float *x, float *dst);              // dst[c] += Σ_r x[r,c]
+void rk_colsum_mul_acc(long rows, long cols, const float *a, const float *b, float *dst); // dst[c] += Σ_r a·b
+void rk_add_col(long rows, long cols, const float *x, const float *b, float *y);   // y[r,c] = x[r,c]+b[r]
+void rk_mul_col(long rows, long cols, const float *x, const float *b, float *y);   // y[r,c] = x[r,c]·b[r]
+void rk_mul_col_acc(long rows, long cols, const float *x, const float *b, float *dst);
+void rk_rowsum_acc(long rows, long cols, const float *x, float *dst);              // dst[r] += Σ_c x[r,c]
+void rk_rowdot_acc(long rows, long cols, const float *a, const float *b, float *dst); // dst[r] += Σ_c a·b
+
+// ---- Softmax over the last axis; `mask` (nullable, R×C, 1 keep / 0 drop) --------------
+// Masked positions get probability 0 (softmax) and log-probability −∞ (log-softmax).
+// A row with every position masked gets all zeros (softmax) / all −∞ (log-softmax).
+void rk_softmax(long rows, long cols, const float *x, const float *mask, float *y);
+void rk_softmax_backward_acc(long rows, long cols, const float *y, const float *dy, float *dx);
+void rk_log_softmax(long rows, long cols, const float *x, const float *mask, float *y);
+void rk_log_softmax_backward_acc(long rows, long cols, const float *y, const float *dy, float *dx);
+
+// ---- Cross-entropy with label smoothing (fused log-softmax + NLL) ---------------------
+// For each row r with targets[r] != ignore: loss[r] = (1−ε)·(−log p[t]) + ε·mean_v(−log p[v]),
+// the target distribution PyTorch's `CrossEntropyLoss(label_smoothing: ε)` uses. Rows whose
+// target is `ignore` get loss 0. When `dlogits` is not NULL it receives ∂loss[r]/∂logits
+// (= p − q, zero for ignored rows): overwritten, not accumulated.
+void rk_cross_entropy(long rows, long vocab, const float *logits, const int32_t *targets,
+                      int32_t ignore, float smoothing, float *loss, float *dlogits);
+
+// ---- Fused recurrent cells (PyTorch's gate order and equations) -----------------------
+// LSTM, gates G (B×4H) = x·W_ihᵀ + h·W_hhᵀ + b in the order i, f, g, o:
+//   c' = σ(f)⊙c + σ(i)⊙tanh(g),  h' = σ(o)⊙tanh(c').
+// `acts` (B×4H: σ(i), σ(f), tanh(g), σ(o)) and `tanh_c` (B×H) are saved for the pullback;
+// pass NULL for both when no pullback will run.
+void rk_lstm_forward(long batch, long hidden, const float *gates, const float *c,
+                     float *h_out, float *c_out, float *acts, float *tanh_c);
+// dh_out, dc_out may be NULL (treated as zero). Accumulates into dgates (B×4H) and dc (B×H).
+void rk_lstm_backward_acc(long batch, long hidden, const float *acts, const float *c,
+                          const float *tanh_c, const float *dh_out, const float *dc_out,
+                          float *dgates, float *dc);
+// GRU, gi (B×3H) = x·W_ihᵀ + b_ih, gh (B×3H) = h·W_hhᵀ + b_hh in the order r, z, n:
+//   r = σ(gi_r+gh_r), z = σ(gi_z+gh_z), n = tanh(gi_n + r⊙gh_n), h' = (1−z)⊙n + z⊙h.
+// `acts` (B×4H: r, z, n, gh_n) is saved for the pullback (NULL when none will run).
+void rk_gru_forward(long batch, long hidden, const float *gi, const float *gh, const float *h,
+                    float *h_out, float *acts);
+// Accumulates into dgi, dgh (B×3H) and dh (B×H); any of them may be NULL.
+void rk_gru_backward_acc(long batch, long hidden, const float *acts, const float *h,
+                         const float *dh_out, float *dgi, float *dgh, float *dh);
+
+// ---- Optimiser updates ------------------------------------------------------------------
+// Adam with decoupled weight decay (Loshchilov & Hutter 2019, AdamW):
+//   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  w −= lr·(m/bc1 / (sqrt(v/bc2) + ε) + wd·w)
+void rk_adam(long n, float *w, const float *g, float *m, float *v, float lr, float beta1,
+             float beta2, float eps, float bc1, float bc2, float weight_decay);
+// SGD with momentum μ (PyTorch's form): buf = μ·buf + g; w −= lr·buf. buf may be NULL when μ = 0.
+void rk_sgd(long n, float *w, const float *g, float *buf, float lr, float momentum);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,129 @@
+import _Kernels
+
+// Addition, subtraction and multiplication, with the broadcasting seq2seq models need:
+//   same shape       a (…, C) ∘ b (…, C)
+//   row broadcast    a (…, C) ∘ b (C)          a bias, a per-feature scale
+//   column broadcast a (…, C) ∘ b (…, 1)       a per-row mask or weight
+
+enum Broadcast {
+    case same, row, column
+
+    init(_ a: Tensor, _ b: Tensor, op: String) {
+        if b.shape == a.shape {
+            self = .same
+        } else if b.shape == [a.lastDimension] || b.shape == [1, a.lastDimension] {
+            self = .row
+        } else if b.shape == Array(a.shape.dropLast()) + [1] {
+            self = .column
+        } else {
+            preconditionFailure("\(op): cannot broadcast \(b.shape) onto \(a.shape): use the same shape, (\(a.lastDimension)) for rows or (…, 1) for columns")
+        }
+    }
+}
+
+/// Splits a rows × cols kernel across the engine's threads.
+@inline(__always)
+private func overRows(_ rows: Int, _ cols: Int, _ kernel: (Int, Int) -> Void) {
+    Parallel.forRows(rows, elementsPerRow: cols) { range in kernel(range.lowerBound, range.count) }
+}
+
+/// a + b, with b the same shape as a or broadcast over its rows or columns.
+public func + (a: Tensor, b: Tensor) -> Tensor {
+    let kind = Broadcast(a, b, op: "+")
+    let (rows, cols) = (a.rowCount, a.lastDimension)
+    let y = Tensor(uninitialized: a.shape)
+    let (ap, bp, yp) = (a.pointer, b.pointer, y.pointer)
+    overRows(rows, cols) { r, n in
+        switch kind {
+        case .same: rk_add(n * cols, ap + r * cols, bp + r * cols, yp + r * cols)
+        case .row: rk_add_row(n, cols, ap + r * cols, bp, yp + r * cols)
+        case .column: rk_add_col(n, cols, ap + r * cols, bp + r, yp + r * cols)
+        }
+    }
+    if let tape = Tape.recording(a, b) {
+        tape.append(y) {
+            guard let dy = y.existingGrad else { return }
+            if a.requiresGrad { rk_acc(a.count, 1, dy, a.gradBuffer) }
+            if b.requiresGrad {
+                switch kind {
+                case .same: rk_acc(b.count, 1, dy, b.gradBuffer)
+                case .row: rk_colsum_acc(rows, cols, dy, b.gradBuffer)
+                case .column: rk_rowsum_acc(rows, cols, dy, b.gradBuffer)
+                }
+            }
+        }
+    }
+    return y
+}
+
+/// a − b, with b the same shape as a or broadcast over its rows or columns.
+public func - (a: Tensor, b: Tensor) -> Tensor {
+    guard Broadcast(a, b, op: "-") == .same else { return a + b * -1 }
+    let y = Tensor(uninitialized: a.shape)
+    let (ap, bp, yp, cols) = (a.pointer, b.pointer, y.pointer, a.lastDimension)
+    overRows(a.rowCount, cols) { r, n in rk_sub(n * cols, ap + r * cols, bp + r * cols, yp + r * cols) }
+    if let tape = Tape.recording(a, b) {
+        tape.append(y) {
+            guard let dy = y.existingGrad else { return }
+            if a.requiresGrad { rk_acc(a.count, 1, dy, a.gradBuffer) }
+            if b.requiresGrad { rk_acc(b.count, -1, dy, b.gradBuffer) }
+        }
+    }
+    return y
+}
+
+/// a ⊙ b (elementwise), with b the same shape as a or broadcast over its rows or columns.
+public func * (a: Tensor, b: Tensor) -> Tensor {
+    let kind = Broadcast(a, b, op: "*")
+    let (rows, cols) = (a.rowCount, a.lastDimension)
+    let y = Tensor(uninitialized: a.shape)
+    let (ap, bp, yp) = (a.pointer, b.pointer, y.pointer)
+    overRows(rows, cols) { r, n in
+        switch kind {
+        case .same: rk_mul(n * cols, ap + r * cols, bp + r * cols, yp + r * cols)
+        case .row: rk_mul_row(n, cols, ap + r * cols, bp, yp + r * cols)
+        case .column: rk_mul_col(n, cols, ap + r * cols, bp + r, yp + r * cols)
+        }
+    }
+    if let tape = Tape.recording(a, b) {
+        tape.append(y) {
+            guard let dy = y.existingGrad else { return }
+            if a.requiresGrad {
+                let da = a.gradBuffer
+                switch kind {
+                case .same: rk_mul_acc(a.count, dy, b.pointer, da)
+                case .row: rk_mul_row_acc(rows, cols, dy, b.pointer, da)
+                case .column: rk_mul_col_acc(rows, cols, dy, b.pointer, da)
+                }
+            }
+            if b.requiresGrad {
+                let db = b.gradBuffer
+                switch kind {
+                case .same: rk_mul_acc(b.count, dy, a.pointer, db)
+                case .row: rk_colsum_mul_acc(rows, cols, dy, a.pointer, db)
+                case .column: rk_rowdot_acc(rows, cols, dy, a.pointer, db)
+                }
+            }
+        }
+    }
+    return y
+}
+
+/// α·x.
+public func * (x: Tensor, alpha: Float) -> Tensor {
+    let y = Tensor(uninitialized: x.shape)
+    rk_scale(x.count, alpha, x.pointer, y.pointer)
+    if let tape = Tape.recording(x) {
+        tape.append(y) {
+            guard let dy = y.existingGrad else { return }
+            rk_acc(x.count, alpha, dy, x.gradBuffer)
+        }
+    }
+    return y
+}
+
+/// α·x.
+public func * (alpha: Float, x: Tensor) -> Tensor { x * alpha }
+
+/// −x.
+public prefix func - (x: Tensor) -> Tensor { x * -1 }

@@ -1,0 +1,55 @@
+import _Kernels
+
+/// How a loss over tokens is reduced to a scalar.
+public enum Reduction: Sendable {
+    /// The sum over real (not ignored) tokens.
+    case sum
+    /// The mean over real tokens (0 when there are none).
+    case mean
+}
+
+/// Cross-entropy of `logits` (N, V) against `targets` (N ids), with label smoothing, as
+/// one fused op: log-softmax, the negative log-likelihood and the smoothing term in one pass
+/// over each row, and the gradient (softmax − target distribution) computed at the same
+/// time, so backward is a single scaled add.
+///
+/// With smoothing ε the target distribution is (1 − ε)·onehot(t) + ε/V (Szegedy et al. 2016,
+/// §7; PyTorch's `CrossEntropyLoss(label_smoothing:)`). Rows whose target is `ignoreIndex`
+/// (padding) count for nothing.
+///
+/// - Returns: the loss as a scalar, and the number of tokens that counted.
+public func crossEntropy(
+    logits: Tensor, targets: [Int32], ignoreIndex: Int32 = 0, labelSmoothing: Float = 0,
+    reduction: Reduction = .sum
+) -> (loss: Tensor, tokens: Int) {
+    let (rows, vocab) = (logits.rowCount, logits.lastDimension)
+    precondition(targets.count == rows, "crossEntropy: \(targets.count) targets for \(rows) rows of logits \(logits.shape)")
+    precondition((0..<1).contains(labelSmoothing), "label smoothing \(labelSmoothing) must be in [0, 1)")
+    for t in targets where t != ignoreIndex {
+        precondition(t >= 0 && Int(t) < vocab, "target id \(t) out of range for \(vocab) classes")
+    }
+    let tape = Tape.recording(logits)
+    let dlogits = tape == nil ? nil : Tensor(uninitialized: logits.shape)
+    var losses = [Float](repeating: 0, count: rows)
+    losses.withUnsafeMutableBufferPointer { lossPointer in
+        let out = UnsafeSendableBox(lossPointer.baseAddress!)
+        targets.withUnsafeBufferPointer { targetPointer in
+            Parallel.forRows(rows, elementsPerRow: vocab * 4) { range in
+                let o = range.lowerBound
+                rk_cross_entropy(range.count, vocab, logits.pointer + o * vocab, targetPointer.baseAddress! + o,
+                                 ignoreIndex, labelSmoothing, out.value + o, dlogits.map { $0.pointer + o * vocab })
+            }
+        }
+    }
+    let tokens = targets.reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) }
+    let total = losses.reduce(0.0) { $0 + Double($1) }
+    let scale: Float = reduction == .mean ? 1 / Float(max(tokens, 1)) : 1
+    let loss = Tensor(scalar: Float(total) * scale)
+    if let tape, let dlogits {
+        tape.append(loss) {
+            guard let dy = loss.existingGrad else { return }
+            rk_acc(logits.count, dy[0] * scale, dlogits.pointer, logits.gradBuffer)
+        }
+    }
+    return (loss, tokens)
+}

@@ -1,0 +1,60 @@
+import _Kernels
+
+// Elementwise functions. Each saves its output (the pullbacks of σ, tanh, ReLU and exp are
+// cheapest in terms of y) and splits large tensors across the engine's threads.
+
+/// Signature shared by the map kernels: (n, x, y).
+private typealias MapKernel = (Int, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+/// Signature shared by their pullbacks: (n, y, dy, dx), accumulating into dx.
+private typealias MapPullback = (Int, UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void
+
+/// Runs `kernel` over n elements in chunks on the engine's threads.
+@inline(__always)
+private func chunked(_ n: Int, _ kernel: (Int, Int) -> Void) {
+    let chunk = 4096
+    Parallel.forRows((n + chunk - 1) / chunk, elementsPerRow: chunk) { blocks in
+        let start = blocks.lowerBound * chunk, end = min(n, blocks.upperBound * chunk)
+        if end > start { kernel(start, end - start) }
+    }
+}
+
+extension Tensor {
+    private func map(_ kernel: MapKernel, pullback: @escaping MapPullback) -> Tensor {
+        let y = Tensor(uninitialized: shape)
+        let (x, out) = (pointer, y.pointer)
+        chunked(count) { start, n in kernel(n, x + start, out + start) }
+        if let tape = Tape.recording(self) {
+            tape.append(y) {
+                guard let dy = y.existingGrad else { return }
+                let dx = self.gradBuffer, yp = y.pointer
+                chunked(self.count) { start, n in pullback(n, yp + start, dy + start, dx + start) }
+            }
+        }
+        return y
+    }
+
+    /// σ(x) = 1 / (1 + e^{−x}).
+    public func sigmoid() -> Tensor { map(rk_sigmoid, pullback: rk_sigmoid_backward_acc) }
+
+    /// tanh(x).
+    public func tanh() -> Tensor { map(rk_tanh, pullback: rk_tanh_backward_acc) }
+
+    /// max(x, 0).
+    public func relu() -> Tensor { map(rk_relu, pullback: rk_relu_backward_acc) }
+
+    /// e^x.
+    public func exp() -> Tensor { map(rk_exp, pullback: { n, y, dy, dx in rk_mul_acc(n, dy, y, dx) }) }
+
+    /// The natural logarithm (−∞ at 0, NaN below).
+    public func log() -> Tensor {
+        let y = Tensor(uninitialized: shape)
+        rk_log(count, pointer, y.pointer)
+        if let tape = Tape.recording(self) {
+            tape.append(y) {
+                guard let dy = y.existingGrad else { return }
+                rk_div_acc(self.count, dy, self.pointer, self.gradBuffer)  // dx += dy / x
+            }
+        }
+        return y
+    }
+}

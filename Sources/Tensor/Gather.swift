@@ -1,0 +1,24 @@
+import _Kernels
+
+extension Tensor {
+    /// Rows `indices` of this V × E matrix: an embedding lookup, (N) ids → (N, E).
+    /// The pullback scatter-adds each row's gradient back into row `indices[i]`, so ids that
+    /// repeat (padding, frequent words) accumulate.
+    public func gatherRows(_ indices: [Int32]) -> Tensor {
+        precondition(rank == 2, "gatherRows needs a matrix, got shape \(shape)")
+        let (rows, width) = (shape[0], shape[1])
+        let y = Tensor(uninitialized: [indices.count, width])
+        for (i, index) in indices.enumerated() {
+            precondition(index >= 0 && Int(index) < rows, "id \(index) out of range for \(rows) rows (is the vocabulary right?)")
+            (y.pointer + i * width).update(from: pointer + Int(index) * width, count: width)
+        }
+        if let tape = Tape.recording(self) {
+            tape.append(y) {
+                guard let dy = y.existingGrad else { return }
+                let dw = self.gradBuffer
+                for (i, index) in indices.enumerated() { rk_acc(width, 1, dy + i * width, dw + Int(index) * width) }
+            }
+        }
+        return y
+    }
+}

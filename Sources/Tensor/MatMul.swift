@@ -1,0 +1,128 @@
+import _Kernels
+
+// Matrix products through BLAS. Transposes are flags to `cblas_sgemm`, never copies, and
+// every pullback accumulates straight into the gradient with β = 1.
+//
+// For C = op(A)·op(B), with dC the gradient of C:
+//   A·B:    dA += dC·Bᵀ    dB += Aᵀ·dC
+//   A·Bᵀ:   dA += dC·B     dB += dCᵀ·A
+//   Aᵀ·B:   dA += B·dCᵀ    dB += A·dC
+//   Aᵀ·Bᵀ:  dA += Bᵀ·dCᵀ   dB += dCᵀ·Aᵀ
+
+/// Shapes of one product: op(A) is M×K, op(B) is K×N.
+private struct Product {
+    let m: Int, n: Int, k: Int
+    let transposeA: Bool, transposeB: Bool
+    var lda: Int { transposeA ? m : k }
+    var ldb: Int { transposeB ? k : n }
+
+    /// C (+)= op(A)·op(B).
+    func forward(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+        gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n)
+    }
+
+    /// dA += ∂/∂A of ⟨dC, op(A)·op(B)⟩.
+    func gradientA(_ dc: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ da: UnsafeMutablePointer<Float>) {
+        if transposeA {  // dA (K×M) += op(B)·dCᵀ
+            gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
+                 a: b, lda: ldb, b: dc, ldb: n, beta: 1, c: da, ldc: m)
+        } else {  // dA (M×K) += dC·op(B)ᵀ
+            gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
+                 a: dc, lda: n, b: b, ldb: ldb, beta: 1, c: da, ldc: k)
+        }
+    }
+
+    /// dB += ∂/∂B of ⟨dC, op(A)·op(B)⟩.
+    func gradientB(_ dc: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ db: UnsafeMutablePointer<Float>) {
+        if transposeB {  // dB (N×K) += dCᵀ·op(A)
+            gemm(transposeA: true, transposeB: transposeA, m: n, n: k, k: m,
+                 a: dc, lda: n, b: a, ldb: lda, beta: 1, c: db, ldc: k)
+        } else {  // dB (K×N) += op(A)ᵀ·dC
+            gemm(transposeA: !transposeA, transposeB: false, m: k, n: n, k: m,
+                 a: a, lda: lda, b: dc, ldb: n, beta: 1, c: db, ldc: n)
+        }
+    }
+}
+
+/// The matrix product op(a)·op(b).
+///
+/// `a` is (…, M, K), read as a matrix of M = count / K rows (so a (T, B, E) sequence
+/// multiplies as one (T·B) × E matrix), or K × M when `transposeA`. `b` is K × N, or N × K
+/// when `transposeB`. The result is (…, M, N).
+public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    precondition(b.rank == 2, "matmul: b must be a matrix, got shape \(b.shape)")
+    precondition(!transposeA || a.rank == 2, "matmul: a transposed must be a matrix, got shape \(a.shape)")
+    let k = transposeA ? a.shape[0] : a.lastDimension
+    let m = transposeA ? a.lastDimension : a.rowCount
+    let n = transposeB ? b.shape[0] : b.shape[1]
+    precondition((transposeB ? b.shape[1] : b.shape[0]) == k,
+                 "matmul: inner dimensions differ: a \(a.shape)\(transposeA ? "ᵀ" : ""), b \(b.shape)\(transposeB ? "ᵀ" : "")")
+    let product = Product(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+    let c = Tensor(uninitialized: transposeA ? [m, n] : Array(a.shape.dropLast()) + [n])
+    product.forward(a.pointer, b.pointer, c.pointer, beta: 0)
+    if let tape = Tape.recording(a, b) {
+        tape.append(c) {
+            guard let dc = c.existingGrad else { return }
+            if a.requiresGrad { product.gradientA(dc, b.pointer, a.gradBuffer) }
+            if b.requiresGrad { product.gradientB(dc, a.pointer, b.gradBuffer) }
+        }
+    }
+    return c
+}
+
+/// A fully connected layer's affine map, x·Wᵀ + bias, in one BLAS call: the bias is
+/// broadcast into the output first and the product accumulates onto it.
+///
+/// `x` is (…, I), `weight` is O × I (PyTorch's layout), `bias` is (O); the result is (…, O).
+public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(weight.rank == 2 && weight.shape[1] == x.lastDimension,
+                 "linear: input \(x.shape) does not fit weight \(weight.shape) (out × in)")
+    let product = Product(m: x.rowCount, n: weight.shape[0], k: x.lastDimension, transposeA: false, transposeB: true)
+    let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [product.n])
+    if let bias {
+        precondition(bias.shape == [product.n], "linear: bias \(bias.shape) for \(product.n) outputs")
+        for row in 0..<product.m { (y.pointer + row * product.n).update(from: bias.pointer, count: product.n) }
+    }
+    product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    if let tape = Tape.recording(inputs) {
+        tape.append(y) {
+            guard let dy = y.existingGrad else { return }
+            if x.requiresGrad { product.gradientA(dy, weight.pointer, x.gradBuffer) }
+            if weight.requiresGrad { product.gradientB(dy, x.pointer, weight.gradBuffer) }
+            if let bias, bias.requiresGrad { rk_colsum_acc(product.m, product.n, dy, bias.gradBuffer) }
+        }
+    }
+    return y
+}
+
+/// Batched matrix product: for each i, op(a[i])·op(b[i]).
+///
+/// `a` is (Bt, M, K) (or (Bt, K, M) when `transposeA`), `b` is (Bt, K, N) (or (Bt, N, K));
+/// the result is (Bt, M, N). Attention uses it for scores and contexts.
+public func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
+                 "batchedMatmul: needs (Bt, ·, ·) tensors with equal Bt, got \(a.shape) and \(b.shape)")
+    let batch = a.shape[0]
+    let k = transposeA ? a.shape[1] : a.shape[2]
+    let m = transposeA ? a.shape[2] : a.shape[1]
+    let n = transposeB ? b.shape[1] : b.shape[2]
+    precondition((transposeB ? b.shape[2] : b.shape[1]) == k, "batchedMatmul: inner dimensions differ: \(a.shape), \(b.shape)")
+    let product = Product(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+    let (aSize, bSize, cSize) = (m * k, k * n, m * n)
+    let c = Tensor(uninitialized: [batch, m, n])
+    for i in 0..<batch {
+        product.forward(a.pointer + i * aSize, b.pointer + i * bSize, c.pointer + i * cSize, beta: 0)
+    }
+    if let tape = Tape.recording(a, b) {
+        tape.append(c) {
+            guard let dc = c.existingGrad else { return }
+            for i in 0..<batch {
+                if a.requiresGrad { product.gradientA(dc + i * cSize, b.pointer + i * bSize, a.gradBuffer + i * aSize) }
+                if b.requiresGrad { product.gradientB(dc + i * cSize, a.pointer + i * aSize, b.gradBuffer + i * bSize) }
+            }
+        }
+    }
+    return c
+}

@@ -1,0 +1,55 @@
+import CBLAS
+import Dispatch
+import _Kernels
+
+/// How many cores the engine uses: OpenBLAS's threads for matrix products, and the chunks
+/// that large elementwise kernels are split into.
+public enum Engine {
+    /// Sets the number of threads for BLAS and for the engine's own kernels.
+    public static func setThreads(_ count: Int) {
+        precondition(count >= 1, "thread count must be at least 1")
+        checkCPU()
+        threads = count
+        openblas_set_num_threads(Int32(count))
+    }
+
+    /// Threads in use.
+    public static var threadCount: Int { threads }
+
+    // Written by `setThreads` (a setting, before work starts), read by every kernel call.
+    nonisolated(unsafe) private static var threads = max(1, Int(openblas_get_num_threads()))
+
+    /// Stops with a clear message on a CPU that cannot run the kernels.
+    public static func checkCPU() {
+        if rk_cpu_supported() == 0 {
+            fatalError("this CPU lacks AVX2/FMA, which Recur's kernels are compiled for (any x86-64 server CPU since 2015 has them)")
+        }
+    }
+}
+
+enum Parallel {
+    /// Work below this many elements runs on one thread: splitting costs ~5 µs.
+    static let minimumElements = 1 << 15
+
+    /// Calls `body` on disjoint ranges covering `0..<rows`, on up to `Engine.threadCount`
+    /// threads when `rows × elementsPerRow` is large enough to pay for it.
+    static func forRows(_ rows: Int, elementsPerRow: Int, _ body: (Range<Int>) -> Void) {
+        let threads = min(Engine.threadCount, rows)
+        guard threads > 1, rows * elementsPerRow >= minimumElements else {
+            body(0..<rows)
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: threads) { chunk in
+                let start = rows * chunk / threads, end = rows * (chunk + 1) / threads
+                box.value(start..<end)
+            }
+        }
+    }
+}
+
+struct UnsafeSendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,111 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A 64-byte-aligned block of Float32s, returned to its pool when the last tensor using it
+/// goes away. Training repeats the same shapes step after step, so after the first
+/// steps every buffer an op asks for comes from the pool: no allocation per op.
+final class Storage: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Float>
+    /// Elements allocated (at least what was asked for: the pool rounds sizes up).
+    let capacity: Int
+    let pool: BufferPool
+
+    init(count: Int) {
+        pool = BufferPool.current
+        (pointer, capacity) = pool.take(count)
+    }
+
+    deinit { pool.give(pointer, capacity: capacity) }
+}
+
+/// A cache of freed buffers, by size class. Sizes are rounded up to one of four classes per
+/// power of two (so at most 25% is wasted), which lets batches of slightly different
+/// lengths share buffers.
+public final class BufferPool: Sendable {
+    public static let shared = BufferPool()
+
+    public init() {}
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// The pool new tensors on this thread draw from: `shared`, unless inside `use(_:)`.
+    static var current: BufferPool {
+        pthread_getspecific(key).map { Unmanaged<BufferPool>.fromOpaque($0).takeUnretainedValue() } ?? shared
+    }
+
+    /// Runs `body` with tensors created on this thread drawing from this pool (a server's
+    /// per-worker pool, or a test that counts allocations).
+    public func use<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let previous = pthread_getspecific(Self.key)
+        pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(Self.key, previous) }
+        return try body()
+    }
+
+    private struct State {
+        /// Buffers by size class, as addresses (pointers are not `Sendable`).
+        var free: [Int: [UInt]] = [:]
+        var cachedBytes = 0
+        var allocations = 0
+    }
+    private let state = Mutex(State())
+    /// Freed buffers beyond this many bytes go back to the system.
+    private let limitBytes = 8 << 30
+
+    /// Buffers allocated from the system so far (a pool that works keeps this flat).
+    public var systemAllocations: Int { state.withLock { $0.allocations } }
+
+    /// Bytes held in the cache, free for reuse.
+    public var cachedBytes: Int { state.withLock { $0.cachedBytes } }
+
+    /// Gives every cached buffer back to the system.
+    public func trim() {
+        state.withLock { state in
+            for buffers in state.free.values { buffers.forEach { free(UnsafeMutableRawPointer(bitPattern: $0)) } }
+            state.free = [:]
+            state.cachedBytes = 0
+        }
+    }
+
+    static func sizeClass(_ count: Int) -> Int {
+        let n = max(count, 64)
+        let power = Int.bitWidth - (n - 1).leadingZeroBitCount - 1  // 2^power < n ≤ 2^(power+1)
+        let quarter = 1 << max(power - 2, 0)
+        return (n + quarter - 1) / quarter * quarter
+    }
+
+    func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
+        let size = Self.sizeClass(count)
+        if let address = state.withLock({ state -> UInt? in
+            guard let address = state.free[size]?.popLast() else { return nil }
+            state.cachedBytes -= size * 4
+            return address
+        }) {
+            return (UnsafeMutablePointer(bitPattern: address)!, size)
+        }
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, size * MemoryLayout<Float>.stride) == 0, let raw else {
+            fatalError("out of memory allocating \(size * 4) bytes for a tensor")
+        }
+        state.withLock { $0.allocations += 1 }
+        return (raw.bindMemory(to: Float.self, capacity: size), size)
+    }
+
+    func give(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {
+        let address = UInt(bitPattern: pointer)
+        let kept = state.withLock { state -> Bool in
+            guard state.cachedBytes + capacity * 4 <= limitBytes else { return false }
+            state.free[capacity, default: []].append(address)
+            state.cachedBytes += capacity * 4
+            return true
+        }
+        if !kept { free(pointer) }
+    }
+}
