@@ -1,0 +1,91 @@
+import Testing
+
+@testable import Tensor
+
+/// The random generator, initialisers and buffer pool.
+@Suite struct EngineTests {
+    @Test func generatorIsSeededAndRestorable() {
+        var a = RandomGenerator(seed: 42), b = RandomGenerator(seed: 42)
+        #expect((0..<5).map { _ in a.next() } == (0..<5).map { _ in b.next() })
+        var c = RandomGenerator(state: a.state)
+        #expect(a.next() == c.next())
+        #expect(RandomGenerator(seed: 1).state != RandomGenerator(seed: 2).state)
+    }
+
+    @Test func generatorDistributions() {
+        var g = RandomGenerator(seed: 7)
+        let n = 100_000
+        let uniform = (0..<n).map { _ in Double(g.nextFloat()) }
+        let normal = (0..<n).map { _ in Double(g.normal()) }
+        let mean = normal.reduce(0, +) / Double(n)
+        let variance = normal.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)
+        #expect(uniform.allSatisfy { (0..<1).contains($0) })
+        #expect(abs(uniform.reduce(0, +) / Double(n) - 0.5) < 0.005)
+        #expect(abs(mean) < 0.01 && abs(variance - 1) < 0.02, "normal mean \(mean), variance \(variance)")
+    }
+
+    /// Q·Qᵀ (or Qᵀ·Q) is the identity to float precision.
+    func expectOrthonormal(_ q: Tensor, rowsOrthonormal: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+        let gram = rowsOrthonormal ? matmul(q, q, transposeB: true) : matmul(q, q, transposeA: true)
+        let n = gram.shape[0]
+        let worst = (0..<n * n).map { abs(gram.array[$0] - ($0 / n == $0 % n ? 1 : 0)) }.max()!
+        #expect(worst < 1e-5, "Gram matrix differs from I by \(worst)", sourceLocation: sourceLocation)
+    }
+
+    @Test func orthogonalInitialisation() {
+        var g = RandomGenerator(seed: 1)
+        expectOrthonormal(Tensor.parameter([6, 10], .orthogonal(), generator: &g), rowsOrthonormal: true)
+        expectOrthonormal(Tensor.parameter([40, 8], .orthogonal(), generator: &g), rowsOrthonormal: false)
+        let recurrent = Tensor.parameter([4 * 8, 8], .orthogonal(blockRows: 8), generator: &g)  // an LSTM's W_hh
+        for gate in 0..<4 { expectOrthonormal(recurrent.slice(gate * 8..<(gate + 1) * 8).copy(), rowsOrthonormal: true) }
+    }
+
+    @Test func glorotAndUniformBounds() {
+        var g = RandomGenerator(seed: 2)
+        let w = Tensor.parameter([30, 50], .glorot, generator: &g)
+        let bound = (6.0 / 80.0).squareRoot()
+        #expect(w.array.allSatisfy { abs(Double($0)) <= bound })
+        #expect(w.array.map { abs(Double($0)) }.max()! > 0.9 * bound)
+        #expect(w.requiresGrad)
+        #expect(Tensor.parameter([100], .uniform(0.1), generator: &g).array.allSatisfy { abs($0) <= 0.1 })
+    }
+
+    @Test func sizeClassesRoundUpByAtMostAQuarter() {
+        for n in [1, 64, 65, 100, 1000, 4097, 123_457, 1 << 20] {
+            let size = BufferPool.sizeClass(n)
+            #expect(size >= n && (n <= 64 || Double(size) <= 1.25 * Double(n) + 1), "size class \(size) for \(n)")
+        }
+    }
+
+    /// After a warm-up step, a training step takes every buffer from the pool.
+    @Test func trainingStepAllocatesNothingInSteadyState() {
+        let pool = BufferPool()
+        pool.use {
+            var g = RandomGenerator(seed: 3)
+            let embedding = Tensor.parameter([50, 16], .uniform(0.1), generator: &g)
+            let wIH = Tensor.parameter([64, 16], .glorot, generator: &g), wHH = Tensor.parameter([64, 16], .orthogonal(blockRows: 16), generator: &g)
+            let bias = Tensor.parameter([64], .zeros, generator: &g), output = Tensor.parameter([50, 16], .glorot, generator: &g)
+            func step() {
+                let tape = Tape()
+                let loss = tape.record {
+                    var (h, c) = (Tensor.zeros([4, 16]), Tensor.zeros([4, 16]))
+                    var outputs: [Tensor] = []
+                    for t in 0..<6 {
+                        let x = embedding.gatherRows((0..<4).map { Int32((t * 7 + $0) % 50) })
+                        (h, c) = lstmCell(gates: linear(x, weight: wIH, bias: bias) + linear(h, weight: wHH, bias: nil), cell: c)
+                        outputs.append(h)
+                    }
+                    let logits = linear(stack(outputs).reshaped([-1, 16]), weight: output, bias: nil)
+                    return crossEntropy(logits: logits.logSoftmax(), targets: (0..<24).map { Int32($0 % 50) }).loss
+                }
+                tape.backward(loss)
+            }
+            step()
+            step()
+            let warm = pool.systemAllocations
+            for _ in 0..<3 { step() }
+            #expect(pool.systemAllocations == warm, "steady-state steps allocated \(pool.systemAllocations - warm) new buffers")
+            #expect(warm > 0)
+        }
+    }
+}
