@@ -39,6 +39,11 @@ public final class Tape {
             precondition(output.count == 1, "backward from a tensor of shape \(output.shape) needs its gradient")
             output.gradBuffer[0] += 1
         }
+        runPullbacks()
+    }
+
+    /// Runs the recorded pullbacks in reverse, with whatever gradients are already seeded.
+    func runPullbacks() {
         while let pullback = pullbacks.popLast() { pullback() }
     }
 
