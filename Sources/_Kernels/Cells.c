@@ -13,9 +13,9 @@ KERNEL void rk_lstm_forward(long batch, long hidden, const float *gates, const f
         float *a = acts ? acts + b * 4 * H : 0, *tc = tanh_c ? tanh_c + b * H : 0;
         VLOOP(H, {
             vf ig = v_sigmoid(LD(g)), fg = v_sigmoid(LD(g + H));
-            vf gg = v_tanh(LD(g + 2 * H)), og = v_sigmoid(LD(g + 3 * H));
+            vf gg = v_tanh_fast(LD(g + 2 * H)), og = v_sigmoid(LD(g + 3 * H));
             vf cn = fg * LD(cp) + ig * gg;
-            vf t = v_tanh(cn);
+            vf t = v_tanh_fast(cn);
             ST(co, cn);
             ST(ho, og * t);
             if (a) { ST(a, ig); ST(a + H, fg); ST(a + 2 * H, gg); ST(a + 3 * H, og); ST(tc, t); }
@@ -54,7 +54,7 @@ KERNEL void rk_gru_forward(long batch, long hidden, const float *gi, const float
             vf r = v_sigmoid(LD(xi) + LD(hh));
             vf z = v_sigmoid(LD(xi + H) + LD(hh + H));
             vf hn = LD(hh + 2 * H);
-            vf n = v_tanh(LD(xi + 2 * H) + r * hn);
+            vf n = v_tanh_fast(LD(xi + 2 * H) + r * hn);
             ST(ho, (1.0f - z) * n + z * LD(hp));
             if (a) { ST(a, r); ST(a + H, z); ST(a + 2 * H, n); ST(a + 3 * H, hn); }
         });
