@@ -39,7 +39,7 @@ let package = Package(
 
         // Swift modules, lowest first.
         .target(name: "Tensor", dependencies: ["CBLAS", "_Kernels"]),
-        .target(name: "NN", dependencies: ["Tensor"]),
+        .target(name: "NN", dependencies: ["Tensor", "_Kernels"]),
         .target(name: "Text", dependencies: ["_ICUShim"]),
         .target(name: "Seq2Seq", dependencies: ["NN", "Text"]),
         .target(name: "Metrics"),

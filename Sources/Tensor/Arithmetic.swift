@@ -4,9 +4,10 @@ import _Kernels
 //   same shape       a (…, C) ∘ b (…, C)
 //   row broadcast    a (…, C) ∘ b (C)          a bias, a per-feature scale
 //   column broadcast a (…, C) ∘ b (…, 1)       a per-row mask or weight
+//   (addition only)  a (P, Q, C) + b (P, 1, C)  a query added to every key (additive attention)
 
 enum Broadcast {
-    case same, row, column
+    case same, row, column, middle
 
     init(_ a: Tensor, _ b: Tensor, op: String) {
         if b.shape == a.shape {
@@ -15,6 +16,8 @@ enum Broadcast {
             self = .row
         } else if b.shape == Array(a.shape.dropLast()) + [1] {
             self = .column
+        } else if a.rank == 3, b.shape == [a.shape[0], 1, a.shape[2]], op == "+" {
+            self = .middle
         } else {
             preconditionFailure("\(op): cannot broadcast \(b.shape) onto \(a.shape): use the same shape, (\(a.lastDimension)) for rows or (…, 1) for columns")
         }
@@ -38,7 +41,12 @@ public func + (a: Tensor, b: Tensor) -> Tensor {
         case .same: rk_add(n * cols, ap + r * cols, bp + r * cols, yp + r * cols)
         case .row: rk_add_row(n, cols, ap + r * cols, bp, yp + r * cols)
         case .column: rk_add_col(n, cols, ap + r * cols, bp + r, yp + r * cols)
+        case .middle: break
         }
+    }
+    if kind == .middle {  // b (P, 1, C) onto each of the Q rows of block p
+        let (q, block) = (a.shape[1], a.shape[1] * cols)
+        for p in 0..<a.shape[0] { rk_add_row(q, cols, ap + p * block, bp + p * cols, yp + p * block) }
     }
     if let tape = Tape.recording(a, b) {
         tape.append(y) {
@@ -49,6 +57,9 @@ public func + (a: Tensor, b: Tensor) -> Tensor {
                 case .same: rk_acc(b.count, 1, dy, b.gradBuffer)
                 case .row: rk_colsum_acc(rows, cols, dy, b.gradBuffer)
                 case .column: rk_rowsum_acc(rows, cols, dy, b.gradBuffer)
+                case .middle:
+                    let (q, block, db) = (a.shape[1], a.shape[1] * cols, b.gradBuffer)
+                    for p in 0..<a.shape[0] { rk_colsum_acc(q, cols, dy + p * block, db + p * cols) }
                 }
             }
         }
@@ -83,6 +94,7 @@ public func * (a: Tensor, b: Tensor) -> Tensor {
         case .same: rk_mul(n * cols, ap + r * cols, bp + r * cols, yp + r * cols)
         case .row: rk_mul_row(n, cols, ap + r * cols, bp, yp + r * cols)
         case .column: rk_mul_col(n, cols, ap + r * cols, bp + r, yp + r * cols)
+        case .middle: preconditionFailure("unreachable: (P, 1, C) broadcasting is for addition")
         }
     }
     if let tape = Tape.recording(a, b) {
@@ -94,6 +106,7 @@ public func * (a: Tensor, b: Tensor) -> Tensor {
                 case .same: rk_mul_acc(a.count, dy, b.pointer, da)
                 case .row: rk_mul_row_acc(rows, cols, dy, b.pointer, da)
                 case .column: rk_mul_col_acc(rows, cols, dy, b.pointer, da)
+                case .middle: break
                 }
             }
             if b.requiresGrad {
@@ -102,6 +115,7 @@ public func * (a: Tensor, b: Tensor) -> Tensor {
                 case .same: rk_mul_acc(b.count, dy, a.pointer, db)
                 case .row: rk_colsum_mul_acc(rows, cols, dy, a.pointer, db)
                 case .column: rk_rowdot_acc(rows, cols, dy, a.pointer, db)
+                case .middle: break
                 }
             }
         }

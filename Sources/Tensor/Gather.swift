@@ -3,8 +3,9 @@ import _Kernels
 extension Tensor {
     /// Rows `indices` of this V × E matrix: an embedding lookup, (N) ids → (N, E).
     /// The pullback scatter-adds each row's gradient back into row `indices[i]`, so ids that
-    /// repeat (padding, frequent words) accumulate.
-    public func gatherRows(_ indices: [Int32]) -> Tensor {
+    /// repeat accumulate. Rows gathered for `paddingIndex` get no gradient, so a padding
+    /// embedding stays as initialised (PyTorch's `padding_idx`).
+    public func gatherRows(_ indices: [Int32], paddingIndex: Int32? = nil) -> Tensor {
         precondition(rank == 2, "gatherRows needs a matrix, got shape \(shape)")
         let (rows, width) = (shape[0], shape[1])
         let y = Tensor(uninitialized: [indices.count, width])
@@ -16,7 +17,9 @@ extension Tensor {
             tape.append(y) {
                 guard let dy = y.existingGrad else { return }
                 let dw = self.gradBuffer
-                for (i, index) in indices.enumerated() { rk_acc(width, 1, dy + i * width, dw + Int(index) * width) }
+                for (i, index) in indices.enumerated() where index != paddingIndex {
+                    rk_acc(width, 1, dy + i * width, dw + Int(index) * width)
+                }
             }
         }
         return y

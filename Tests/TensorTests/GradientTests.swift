@@ -37,6 +37,11 @@ import Testing
         expectGradientsMatchFiniteDifferences([a, b]) { $0[0] * $0[1] }
     }
 
+    @Test func addBroadcastOverTheMiddleAxis() {
+        let keys = randomTensor([2, 3, 4], seed: 42), query = randomTensor([2, 1, 4], seed: 43)
+        expectGradientsMatchFiniteDifferences([keys, query]) { $0[0] + $0[1] }
+    }
+
     @Test func scaleAndNegate() {
         let x = randomTensor([3, 4], seed: 12)
         expectGradientsMatchFiniteDifferences([x]) { $0[0] * 2.5 }
@@ -148,5 +153,13 @@ import Testing
             let h = matmul(inputs[0], inputs[1]).tanh()
             return (h * inputs[0] + h.sigmoid()).softmax()
         }
+    }
+}
+
+@Suite struct SelectGradientTests {
+    @Test func rowsWhereRoutesGradients() {
+        let a = randomTensor([4, 3], seed: 40), b = randomTensor([4, 3], seed: 41)
+        expectGradientsMatchFiniteDifferences([a, b]) { rowsWhere([true, false, false, true], then: $0[0], else: $0[1]) }
+        #expect(rowsWhere([false, true], then: Tensor([1, 2], shape: [2, 1]), else: Tensor([3, 4], shape: [2, 1])).array == [3, 2])
     }
 }

@@ -1,1 +1,0 @@
-// Module NN: see README.md for its place in the layering.

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+@testable import NN
+@testable import Tensor
+
+@Suite struct OptimizerTests {
+    /// A parameter with a given value and gradient.
+    func parameter(_ values: [Float], gradient: [Float]) -> Tensor {
+        let p = Tensor(values, shape: [values.count])
+        p.requiresGrad = true
+        let tape = Tape()
+        let y = tape.record { (p * Tensor(gradient, shape: [gradient.count])).sum() }
+        tape.backward(y)
+        return p
+    }
+
+    @Test func adamMatchesItsFormula() {
+        let p = parameter([1, -2], gradient: [0.5, -0.1])
+        let adam = Adam(parameters: [("p", p)], weightDecay: 0.01)
+        adam.step(learningRate: 0.1)
+        // Step 1: m̂ = g, v̂ = g², so the update is lr·(g/(|g| + ε) + wd·w).
+        let expected: [Float] = [1 - 0.1 * (0.5 / (0.5 + 1e-8) + 0.01 * 1), -2 - 0.1 * (-0.1 / (0.1 + 1e-8) + 0.01 * -2)]
+        #expect(zip(p.array, expected).allSatisfy { abs($0 - $1) < 1e-6 }, "\(p.array) vs \(expected)")
+        #expect(p.grad!.array == [0, 0])  // zeroed after the step
+        #expect(adam.stepCount == 1 && adam.state.map(\.name) == ["m.p", "v.p"])
+    }
+
+    @Test func sgdWithMomentum() {
+        let p = parameter([1], gradient: [2])
+        let sgd = SGD(parameters: [("p", p)], momentum: 0.9)
+        sgd.step(learningRate: 0.1)  // buf = 2, w = 1 − 0.2
+        p.grad!.pointer[0] = 2
+        sgd.step(learningRate: 0.1)  // buf = 0.9·2 + 2 = 3.8, w = 0.8 − 0.38
+        #expect(abs(p.scalar - 0.42) < 1e-6)
+    }
+
+    @Test func restoringStateContinuesExactly() throws {
+        let a = parameter([1, 2, 3], gradient: [0.3, -0.2, 0.1]), b = parameter([1, 2, 3], gradient: [0.3, -0.2, 0.1])
+        let first = Adam(parameters: [("w", a)])
+        first.step(learningRate: 0.01)
+        let second = Adam(parameters: [("w", b)])
+        b.pointer.update(from: a.pointer, count: 3)
+        b.zeroGrad()  // as after the first optimiser's step
+        try second.restore(state: Dictionary(uniqueKeysWithValues: first.state.map { ($0.name, $0.tensor.copy()) }), stepCount: 1)
+        for optimizer in [first, second] {
+            let p = optimizer.parameters[0].tensor
+            let tape = Tape()
+            let y = tape.record { (p * p).sum() }
+            tape.backward(y)
+            optimizer.step(learningRate: 0.01)
+        }
+        #expect(a.array == b.array)
+        #expect(throws: OptimizerStateError.self) { try second.restore(state: [:], stepCount: 1) }
+    }
+
+    @Test func clippingScalesToTheMaximumNorm() {
+        let p = parameter([0, 0], gradient: [3, 4])
+        #expect(clipGradientNorm([p], maxNorm: 1) == 5)
+        #expect(zip(p.grad!.array, [0.6, 0.8]).allSatisfy { abs($0 - $1) < 1e-5 })
+        #expect(abs(clipGradientNorm([p], maxNorm: 10) - 1) < 1e-5)  // under the limit: untouched
+    }
+
+    @Test func schedules() {
+        let warm = LearningRateScheduler(base: 1, schedule: .constant, warmupSteps: 4)
+        #expect([1, 2, 4, 10].map { warm.rate(step: $0) } == [0.25, 0.5, 1, 1])
+        let steps = LearningRateScheduler(base: 1, schedule: .stepDecay(every: 10, factor: 0.5))
+        #expect([9, 10, 25].map { steps.rate(step: $0) } == [1, 0.5, 0.25])
+        var plateau = LearningRateScheduler(base: 1, schedule: .reduceOnPlateau(factor: 0.5, patience: 1, minimum: 0.2))
+        for loss in [3.0, 2.0, 2.5, 2.4] { plateau.observe(validationLoss: loss) }  // two without improvement > patience 1
+        #expect(plateau.rate(step: 100) == 0.5)
+        for loss in [2.2, 2.1, 2.3, 2.3, 2.3, 2.3] { plateau.observe(validationLoss: loss) }
+        #expect(plateau.rate(step: 200) == 0.2)  // floored at the minimum
+    }
+}
