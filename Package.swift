@@ -57,5 +57,6 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "TextTests", dependencies: ["Text"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+        .testTarget(name: "Seq2SeqTests", dependencies: ["Seq2Seq"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,1 +1,0 @@
-// Module Seq2Seq: see README.md for its place in the layering.

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Reads and writes the safetensors format (huggingface/safetensors): an 8-byte
+/// little-endian header length, a JSON header mapping each name to its dtype, shape and
+/// byte range, then the raw little-endian data. Python reads it with
+/// `safetensors.numpy.load_file`, so weights move freely between Recur and PyTorch.
+public enum SafeTensors {
+    public struct FormatError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Serialises named float32 tensors, with optional string metadata.
+    public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws -> Data {
+        var header: [String: Any] = [:]
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var offset = 0
+        for (name, tensor) in tensors {
+            guard header[name] == nil else { throw FormatError(description: "tensor name '\(name)' appears twice") }
+            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + tensor.count * 4]]
+            offset += tensor.count * 4
+        }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        while json.count % 8 != 0 { json.append(0x20) }  // pad with spaces so the data is 8-byte aligned
+        var data = Data(capacity: 8 + json.count + offset)
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
+        data.append(json)
+        for (_, tensor) in tensors {
+            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+        }
+        return data
+    }
+
+    /// The tensors (converted to float32) and metadata of a safetensors file's contents.
+    /// `source` names the file in errors.
+    public static func decode(_ data: Data, source: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        func fail(_ what: String) -> FormatError { FormatError(description: "\(source): \(what)") }
+        guard data.count >= 8 else { throw fail("too short for a safetensors file (\(data.count) bytes)") }
+        let headerLength = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        guard headerLength > 0, 8 + headerLength <= data.count else {
+            throw fail("header length \(headerLength) does not fit in \(data.count) bytes: not a safetensors file, or truncated")
+        }
+        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength)) as? [String: Any] else {
+            throw fail("the header is not a JSON object")
+        }
+        let base = 8 + headerLength
+        var tensors: [String: Tensor] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                metadata = value as? [String: String] ?? [:]
+                continue
+            }
+            guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
+            else { throw fail("tensor '\(name)' has a malformed header entry") }
+            let count = shape.reduce(1, *)
+            let width = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2][dtype]
+            guard let width else { throw fail("tensor '\(name)' has dtype \(dtype); Recur reads F32, F64, F16 and BF16") }
+            guard offsets[1] - offsets[0] == count * width, base + offsets[1] <= data.count, offsets[0] >= 0 else {
+                throw fail("tensor '\(name)' (\(dtype) \(shape)) has byte range \(offsets) that does not match its size or the file")
+            }
+            let tensor = Tensor(uninitialized: shape)
+            data.withUnsafeBytes { raw in
+                let bytes = raw.baseAddress! + base + offsets[0]
+                for i in 0..<count {
+                    switch dtype {
+                    case "F32": tensor.pointer[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    case "F64": tensor.pointer[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                    case "F16": tensor.pointer[i] = Float(Float16(bitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                    default: tensor.pointer[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
+                    }
+                }
+            }
+            tensors[name] = tensor
+        }
+        return (tensors, metadata)
+    }
+
+    /// Writes `tensors` to `url` atomically: a temporary file beside it, flushed to disk,
+    /// then renamed over the target, so a crash at any moment leaves either the old file or
+    /// the new one, never half of one.
+    public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(try encode(tensors, metadata: metadata), to: url)
+    }
+
+    /// Reads a safetensors file.
+    public static func read(_ url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw FormatError(description: "\(url.path): cannot read (\(error.localizedDescription))")
+        }
+        return try decode(data, source: url.path)
+    }
+}
+
+/// Crash-safe file replacement: write a temporary file in the same directory, fsync it,
+/// rename it over the target, fsync the directory.
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw posixError("cannot create \(temporary.path)") }
+        var ok = true
+        data.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n <= 0 { ok = false; return }
+                written += n
+            }
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok else {
+            unlink(temporary.path)
+            throw posixError("cannot write \(temporary.path) (disk full?)")
+        }
+        guard rename(temporary.path, url.path) == 0 else {
+            unlink(temporary.path)
+            throw posixError("cannot move \(temporary.path) to \(url.path)")
+        }
+        let dirfd = open(directory.path, O_RDONLY)
+        if dirfd >= 0 { fsync(dirfd); close(dirfd) }
+    }
+
+    static func posixError(_ what: String) -> SafeTensors.FormatError {
+        SafeTensors.FormatError(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+}
