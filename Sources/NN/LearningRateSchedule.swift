@@ -8,8 +8,8 @@ public enum LearningRateSchedule: Sendable, Codable, Equatable {
     case stepDecay(every: Int, factor: Double)
     /// × `factor`^(step / `every`), smoothly.
     case exponential(every: Int, factor: Double)
-    /// × `factor` when the validation loss has not improved for `patience` validations
-    /// (PyTorch's `ReduceLROnPlateau`), down to `minimum`.
+    /// × `factor` when the validation loss has not improved for more than `patience`
+    /// validations in a row (PyTorch's `ReduceLROnPlateau`), down to `minimum`.
     case reduceOnPlateau(factor: Double, patience: Int, minimum: Double)
 }
 
@@ -22,7 +22,8 @@ public struct LearningRateScheduler: Sendable, Codable, Equatable {
     public let warmupSteps: Int
     /// The plateau factor applied so far.
     public private(set) var plateauScale = 1.0
-    public private(set) var bestValidationLoss = Double.infinity
+    /// The lowest validation loss seen (nil before the first; JSON has no infinity).
+    public private(set) var bestValidationLoss: Double? = nil
     public private(set) var validationsWithoutImprovement = 0
 
     public init(base: Double, schedule: LearningRateSchedule = .constant, warmupSteps: Int = 0) {
@@ -47,7 +48,7 @@ public struct LearningRateScheduler: Sendable, Codable, Equatable {
     /// Tells the scheduler a validation loss; only `reduceOnPlateau` listens.
     public mutating func observe(validationLoss loss: Double) {
         guard case .reduceOnPlateau(let factor, let patience, _) = schedule else { return }
-        if loss < bestValidationLoss {
+        if loss < bestValidationLoss ?? .infinity {
             bestValidationLoss = loss
             validationsWithoutImprovement = 0
         } else {

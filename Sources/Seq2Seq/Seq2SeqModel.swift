@@ -33,26 +33,50 @@ public final class Seq2SeqModel: Layer {
     ///   - labelSmoothing: ε of the smoothed target distribution.
     ///   - reduction: `.mean` per target token (the reference's) or `.sum`.
     ///   - dropout: draws dropout masks when training; nil for none.
+    ///   - sampling: scheduled sampling (Bengio et al. 2015): with this probability a
+    ///     sentence's input at step t > 0 is the model's own best guess at step t − 1
+    ///     rather than the gold token; drawn from `sampler`.
     /// - Returns: the loss (a scalar) and the number of target tokens.
     public func loss(_ batch: TrainingBatch, labelSmoothing: Float = 0, reduction: Reduction = .mean,
-                     dropout: inout RandomGenerator?) -> (loss: Tensor, tokens: Int)
+                     dropout: inout RandomGenerator?, sampling: Double = 0, sampler: inout RandomGenerator) -> (loss: Tensor, tokens: Int)
     {
         let encoded = encoder(batch.source, attention: decoder.attention, dropout: &dropout)
-        var embedded = decoder.embedding(batch.targetInputs)  // (T·B, E), time-major
-        if config.dropout > 0, dropout != nil { embedded = embedded.dropout(rate: config.dropout, generator: &dropout!) }
-        embedded = embedded.reshaped([batch.activeCounts.count, batch.batchSize, config.embeddingSize])
+        let (steps, width) = (batch.activeCounts.count, batch.batchSize)
         var state = decoder.initialState(encoded)
-        var outputs: [Tensor] = []
-        var n = batch.batchSize
+        var outputs: [Tensor] = []  // h̃ per step, or logits per step when sampling
+        var guesses: [Int32] = []
+        var n = width
         for (t, active) in batch.activeCounts.enumerated() {
             if active < n { state = state.prefix(active) }
             n = active
-            let step = decoder.step(embedded[t].slice(0..<n), state: state, encoded: encoded.prefix(n), dropout: &dropout)
-            outputs.append(step.attentional)
+            var inputs = Array(batch.targetInputs[t * width..<t * width + n])
+            if sampling > 0, t > 0 {
+                for r in 0..<n where Double(sampler.nextFloat()) < sampling { inputs[r] = guesses[r] }
+            }
+            var embedded = decoder.embedding(inputs)  // (n, E)
+            if config.dropout > 0, dropout != nil { embedded = embedded.dropout(rate: config.dropout, generator: &dropout!) }
+            let step = decoder.step(embedded, state: state, encoded: encoded.prefix(n), dropout: &dropout)
             state = step.state
+            if sampling > 0 {
+                let logits = decoder.logits(step.attentional)
+                guesses = argmaxRows(logits)
+                outputs.append(logits)
+            } else {
+                outputs.append(step.attentional)
+            }
         }
-        let logits = decoder.logits(concat(outputs, axis: 0))  // (N, V), packed order
+        precondition(steps == outputs.count)
+        let joined = concat(outputs, axis: 0)
+        let logits = sampling > 0 ? joined : decoder.logits(joined)  // (N, V), packed order
         return crossEntropy(logits: logits, targets: batch.packedTargets, ignoreIndex: -1,
                             labelSmoothing: labelSmoothing, reduction: reduction)
+    }
+
+    /// The teacher-forced loss without scheduled sampling.
+    public func loss(_ batch: TrainingBatch, labelSmoothing: Float = 0, reduction: Reduction = .mean,
+                     dropout: inout RandomGenerator?) -> (loss: Tensor, tokens: Int)
+    {
+        var unused = RandomGenerator(seed: 0)
+        return loss(batch, labelSmoothing: labelSmoothing, reduction: reduction, dropout: &dropout, sampling: 0, sampler: &unused)
     }
 }

@@ -5,19 +5,22 @@ import _Kernels
 /// How many cores the engine uses: OpenBLAS's threads for matrix products, and the chunks
 /// that large elementwise kernels are split into.
 public enum Engine {
-    /// Sets the number of threads for BLAS and for the engine's own kernels.
+    /// Sets the number of threads for BLAS and for the engine's own kernels. A start-up
+    /// setting: OpenBLAS must not be resized while another thread is in a matrix product,
+    /// so this calls it only when the count changes.
     public static func setThreads(_ count: Int) {
         precondition(count >= 1, "thread count must be at least 1")
         checkCPU()
         threads = count
-        openblas_set_num_threads(Int32(count))
+        if Int(openblas_get_num_threads()) != count { openblas_set_num_threads(Int32(count)) }
     }
 
     /// Threads in use.
     public static var threadCount: Int { threads }
 
-    // Written by `setThreads` (a setting, before work starts), read by every kernel call.
-    nonisolated(unsafe) private static var threads = max(1, Int(openblas_get_num_threads()))
+    // Written by `setThreads` (a setting, before work starts), read by every kernel call;
+    // tests set it alone to compare split and unsplit kernels.
+    nonisolated(unsafe) static var threads = max(1, Int(openblas_get_num_threads()))
 
     /// Stops with a clear message on a CPU that cannot run the kernels.
     public static func checkCPU() {

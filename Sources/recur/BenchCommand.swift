@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import Seq2Seq
 import Tensor
 
 /// `recur bench …`: measurements that print figures (speed targets live here, not in tests).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Recur's speed.",
-        subcommands: [BenchKernels.self])
+        subcommands: [BenchKernels.self, BenchTrain.self])
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -42,4 +43,50 @@ func jsonString<T: Encodable>(_ value: T) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// The reference model's two benchmark configurations.
+enum ReferenceConfig: String, ExpressibleByArgument, CaseIterable {
+    case a, b
+    var sizes: (embedding: Int, hidden: Int) { self == .a ? (256, 256) : (512, 512) }
+}
+
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "The reference model's training benchmark: target tokens/s and peak memory.",
+        discussion: "Same shapes, lengths and batch composition as ../shared/reference/pytorch/ref_s2s.py bench --what train. Run the reference beside it and compare ratios.")
+
+    @Option(help: "Reference configuration: a (E = H = 256) or b (E = H = 512).")
+    var config: ReferenceConfig = .a
+
+    @Option(help: "Threads for BLAS and the engine's kernels.")
+    var threads: Int = 2
+
+    @Option(help: "Timed steps per repeat.")
+    var steps: Int = 20
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+    }
+
+    func run() throws {
+        let (e, h) = config.sizes
+        let result = TrainingBenchmark.run(config: config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h,
+                                           threads: threads, steps: steps)
+        switch format {
+        case .json: print(try jsonString(result))
+        case .text:
+            let repeats = result.tokensPerSecondRepeats.map { String(Int($0.rounded())) }.joined(separator: ", ")
+            print("""
+                config \(result.config): E=\(e) H=\(h) V=\(result.vocabularySize), \(result.parameters) parameters, \(threads) threads
+                train: \(Int(result.tokensPerSecond.rounded())) target tokens/s (median of \(repeats)) = \((result.gigaflops * 10).rounded() / 10) GFLOP/s
+                last loss \(result.lastLoss), peak resident memory \(Int(result.peakResidentMiB.rounded())) MiB
+                """)
+        }
+    }
 }
