@@ -1,0 +1,166 @@
+/// Splits tokens into subwords with learnt merges, as subword-nmt 0.3.8's `apply-bpe` does:
+/// with the same codes file the segmentation of a text is identical.
+///
+/// Within a word the applicable merge that was learnt first is applied to all its
+/// (non-overlapping, left to right) occurrences, then the next, until none applies. Every
+/// subword but a word's last carries the separator (`@@`), so `"@@ "` → `""` undoes BPE.
+///
+/// Keeps a cache of segmented words (a class, not `Sendable`: one per thread).
+public final class BPE {
+    /// The separator appended to every subword that is not the end of its word.
+    public let separator: String
+    /// The codes applied.
+    public let codes: BPECodes
+
+    private var symbolIDs: [String: Int32] = [:]
+    /// Symbol id of a single code point, and of a code point followed by `</w>`.
+    private var characterIDs: [UInt32: Int32] = [:]
+    private var finalCharacterIDs: [UInt32: Int32] = [:]
+    /// (left, right) → (rank, merged symbol); the first of duplicate merges wins.
+    private var mergeTable: [UInt64: (rank: Int32, merged: Int32)] = [:]
+    private var cache: [String: [String]] = [:]
+
+    /// Prepares `codes` for application.
+    public init(codes: BPECodes, separator: String = "@@") {
+        self.codes = codes
+        self.separator = separator
+        for (rank, merge) in codes.merges.enumerated() {
+            let key = BPELearner.key(id(merge.left), id(merge.right))
+            if mergeTable[key] == nil {
+                mergeTable[key] = (Int32(rank), id(merge.left + merge.right))
+            }
+        }
+        for (text, id) in symbolIDs {
+            let scalars = Array(text.unicodeScalars)
+            if scalars.count == 1 {
+                characterIDs[scalars[0].value] = id
+            } else if scalars.count == 5 && text.hasSuffix(BPECodes.endOfWord) {
+                finalCharacterIDs[scalars[0].value] = id
+            }
+        }
+    }
+
+    private func id(_ symbol: String) -> Int32 {
+        if let id = symbolIDs[symbol] { return id }
+        let id = Int32(symbolIDs.count)
+        symbolIDs[symbol] = id
+        return id
+    }
+
+    /// The subwords of one token, without separators.
+    public func segment(_ token: String) -> [String] {
+        if let cached = cache[token] { return cached }
+        var unused = SplitMix64(seed: 0)
+        let result = segment(token, dropout: 0, generator: &unused)
+        cache[token] = result
+        return result
+    }
+
+    /// The subwords of one token with BPE-dropout (Provilkov, Emelianenko & Voita 2020,
+    /// "BPE-Dropout", ACL, §3): each applicable merge is skipped with probability `dropout`
+    /// at every step, so a word gets varied segmentations during training. Not cached.
+    public func segment(_ token: String, dropout: Double, generator: inout SplitMix64) -> [String] {
+        // A symbol is (id, byte range in the token); unknown characters get id -1 and never merge.
+        var symbols: [(id: Int32, start: Int, end: Int)] = []
+        var offset = 0
+        let scalars = token.unicodeScalars
+        var index = scalars.startIndex
+        while index != scalars.endIndex {
+            let scalar = scalars[index]
+            let next = scalars.index(after: index)
+            let width = UTF8.width(scalar)
+            let isLast = next == scalars.endIndex
+            let id = (isLast ? finalCharacterIDs : characterIDs)[scalar.value] ?? -1
+            symbols.append((id, offset, offset + width))
+            offset += width
+            index = next
+        }
+        if symbols.count <= 1 { return symbols.isEmpty ? [] : [token] }
+
+        var eligible: [Int] = []
+        while symbols.count > 1 {
+            // The earliest-learnt merge among adjacent pairs (skipping dropped ones).
+            var bestRank = Int32.max
+            var bestMerged: Int32 = -1
+            eligible.removeAll(keepingCapacity: true)
+            for position in 1..<symbols.count {
+                let left = symbols[position - 1].id
+                let right = symbols[position].id
+                guard left >= 0, right >= 0,
+                    let merge = mergeTable[BPELearner.key(left, right)]
+                else { continue }
+                if dropout > 0 && generator.nextUnit() <= dropout { continue }
+                if merge.rank < bestRank {
+                    bestRank = merge.rank
+                    bestMerged = merge.merged
+                    eligible.removeAll(keepingCapacity: true)
+                }
+                if merge.rank == bestRank { eligible.append(position - 1) }
+            }
+            if eligible.isEmpty { break }
+            var merged: [(id: Int32, start: Int, end: Int)] = []
+            merged.reserveCapacity(symbols.count)
+            var position = 0
+            for start in eligible where start >= position {
+                merged.append(contentsOf: symbols[position..<start])
+                merged.append((bestMerged, symbols[start].start, symbols[start + 1].end))
+                position = start + 2
+            }
+            merged.append(contentsOf: symbols[position...])
+            symbols = merged
+        }
+        let bytes = Array(token.utf8)
+        return symbols.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+    }
+
+    /// The subword tokens of a token sequence, separators attached.
+    public func apply(_ tokens: [String]) -> [String] {
+        var output: [String] = []
+        output.reserveCapacity(tokens.count * 2)
+        for token in tokens where !token.isEmpty { appendSubwords(segment(token), to: &output) }
+        return output
+    }
+
+    /// The subword tokens of a token sequence with BPE-dropout.
+    public func apply(_ tokens: [String], dropout: Double, generator: inout SplitMix64) -> [String] {
+        var output: [String] = []
+        for token in tokens where !token.isEmpty {
+            appendSubwords(segment(token, dropout: dropout, generator: &generator), to: &output)
+        }
+        return output
+    }
+
+    private func appendSubwords(_ subwords: [String], to output: inout [String]) {
+        for subword in subwords.dropLast() { output.append(subword + separator) }
+        if let last = subwords.last { output.append(last) }
+    }
+
+    /// One line of space-separated tokens segmented as subword-nmt's `process_line` does:
+    /// leading and trailing spaces, CRs and LFs kept, runs of spaces between tokens collapsed.
+    public func applyLine(_ line: String) -> String {
+        let isEdge: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }
+        let bytes = line.utf8
+        let leading = bytes.prefix(while: isEdge).count
+        if leading == bytes.count { return line }
+        let trailing = bytes.reversed().prefix(while: isEdge).count
+        let body = line.utf8.dropFirst(leading).dropLast(trailing)
+        var output = String(decoding: bytes.prefix(leading), as: UTF8.self)
+        var first = true
+        for token in Substring(body).split(separator: " ") {
+            let subwords = segment(String(token))
+            for (index, subword) in subwords.enumerated() {
+                if !first { output += " " }
+                first = false
+                output += subword
+                if index < subwords.count - 1 { output += separator }
+            }
+        }
+        output += String(decoding: bytes.suffix(trailing), as: UTF8.self)
+        return output
+    }
+
+    /// Undoes BPE on a line: "sub@@ word" → "subword".
+    public func removeSeparators(_ line: String) -> String {
+        TextStreams.removeBPESeparators(line, separator: separator)
+    }
+}
