@@ -146,7 +146,7 @@ public final class BPE {
         let body = line.utf8.dropFirst(leading).dropLast(trailing)
         var output = String(decoding: bytes.prefix(leading), as: UTF8.self)
         var first = true
-        for token in Substring(body).split(separator: " ") {
+        for token in Substring(body).splitOnSpaces() {
             let subwords = segment(String(token))
             for (index, subword) in subwords.enumerated() {
                 if !first { output += " " }

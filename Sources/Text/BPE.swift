@@ -32,13 +32,12 @@ public struct BPECodes: Sendable, Equatable {
 
     /// Reads a codes file. `name` appears in error messages.
     public init(parsing text: String, name: String = "<codes>") throws {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = text.splitLines()
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         var lineNumber = 1
         if let first = lines.first, first.hasPrefix("#version:") {
             // subword-nmt takes the last word and drops trailing ".0"s: "0.2" and "0.2.0" match.
-            var version = first.split(separator: " ").last.map(String.init) ?? ""
-            version = version.trimmingCharacters(in: .whitespacesAndNewlines)
+            var version = String(first.strippingLineSpace().splitOnSpaces().last ?? "")
             while version.hasSuffix(".0") { version.removeLast(2) }
             guard version == "0.2" else { throw TextError.unsupportedCodesVersion(file: name, version: version) }
             lines.removeFirst()
@@ -49,8 +48,8 @@ public struct BPECodes: Sendable, Equatable {
         var merges: [Merge] = []
         merges.reserveCapacity(lines.count)
         for line in lines {
-            let stripped = line.trimmingCharacters(in: CharacterSet(charactersIn: "\r\n "))
-            let parts = stripped.split(separator: " ", omittingEmptySubsequences: false)
+            let stripped = line.strippingLineSpace()
+            let parts = stripped.splitOnSpaces(omittingEmpty: false)
             guard parts.count == 2 else {
                 throw TextError.invalidCodesLine(file: name, line: lineNumber, text: String(line))
             }

@@ -46,7 +46,7 @@ public enum TextStreams {
         var generator = SplitMix64(seed: seed)
         while let line = try reader.next() {
             if dropout > 0 {
-                let tokens = line.split(separator: " ").map(String.init)
+                let tokens = line.splitOnSpaces().map(String.init)
                 writer.write(bpe.apply(tokens, dropout: dropout, generator: &generator).joined(separator: " "))
             } else {
                 writer.write(bpe.applyLine(line))

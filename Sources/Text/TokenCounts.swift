@@ -22,7 +22,7 @@ public struct TokenCounts: Sendable, Equatable {
     /// Adds the tokens of a line of space-separated tokens. Splits on U+0020 only and skips
     /// empty strings, as subword-nmt's `learn-bpe` does (`line.strip('\r\n ').split(' ')`).
     public mutating func add(tokenLine line: String) {
-        for token in line.split(separator: " ", omittingEmptySubsequences: true) {
+        for token in line.splitOnSpaces() {
             var token = token
             // A Windows line end leaves "\r" on the last token; subword-nmt strips it.
             while token.utf8.last == 0x0D || token.utf8.last == 0x0A { token = token.dropLast() }

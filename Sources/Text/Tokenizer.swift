@@ -75,7 +75,7 @@ public final class Tokenizer {
 
     /// The line that a space-separated token line came from.
     public func detokenizeLine(_ line: String) -> String {
-        detokenize(line.split(separator: " ", omittingEmptySubsequences: true))
+        detokenize(line.splitOnSpaces())
     }
 
     // MARK: - Characters

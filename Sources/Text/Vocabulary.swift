@@ -56,9 +56,10 @@ public struct Vocabulary: Sendable, Equatable {
     /// must be the special tokens.
     public init(parsing text: String, name: String = "<vocabulary>") throws {
         var entries: [(token: String, count: Int)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.splitLines().enumerated() {
+            let line = line.strippingLineSpace()
             if line.isEmpty { continue }
-            let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+            let parts = line.splitOnSpaces(omittingEmpty: false)
             guard parts.count == 2, !parts[0].isEmpty, let count = Int(parts[1]) else {
                 throw TextError.invalidVocabularyLine(file: name, line: index + 1, text: String(line))
             }
