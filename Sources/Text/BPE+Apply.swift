@@ -19,6 +19,8 @@ public final class BPE {
     /// (left, right) → (rank, merged symbol); the first of duplicate merges wins.
     private var mergeTable: [UInt64: (rank: Int32, merged: Int32)] = [:]
     private var cache: [String: [String]] = [:]
+    /// Segmentations rendered as bytes, keyed by token bytes (see `appendRendered`).
+    var renderedCache = RenderedSegmentCache()
 
     /// Prepares `codes` for application.
     public init(codes: BPECodes, separator: String = "@@") {

@@ -47,6 +47,13 @@ public final class LineReader {
 
     /// The next line, or nil at the end of the file.
     public func next() throws -> String? {
+        try withNextLine { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of the next line (valid UTF-8, without "\n"), or returns
+    /// nil at the end of the file. The bytes are only valid during the call: this spares
+    /// building a String when a line is only passed through.
+    public func withNextLine<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) throws -> Result? {
         let read = getline(&buffer, &capacity, file)
         if read < 0 { return nil }
         lineNumber += 1
@@ -58,7 +65,7 @@ public final class LineReader {
         if let bad = firstInvalidUTF8Byte(line) {
             throw TextError.invalidUTF8(file: name, line: lineNumber, byte: bad + 1)
         }
-        return String(decoding: line, as: UTF8.self)
+        return try body(line)
     }
 
     /// Reads the rest of the file; returns how many lines there were.

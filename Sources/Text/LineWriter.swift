@@ -43,6 +43,11 @@ public final class LineWriter {
         fputc(0x0A, file)
     }
 
+    /// Writes bytes as they are (the caller supplies the "\n"s).
+    public func write(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+
     /// Flushes buffered output.
     public func flush() { fflush(file) }
 }

@@ -11,12 +11,61 @@ public enum TextStreams {
         let tokenizer = try Tokenizer(options)
         let reader = try LineReader(path: input)
         let writer = try LineWriter(path: output)
-        while let line = try reader.next() {
-            var tokens = try tokenizer.tokenize(line)
-            if let bpe { tokens = bpe.apply(tokens) }
-            writer.write(tokens.joined(separator: " "))
-        }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 17)
+        // Word mode on lines that need no normalisation or case change goes through the
+        // byte-level path: tokens as slices of the line, BPE looked up by bytes.
+        let bytePath = options.mode == .words && options.caseHandling != .lowercase
+        while let _ = try reader.withNextLine({ bytes in
+            if bytePath && (options.normalization == .none || bytes.allSatisfy { $0 < 0x80 }) {
+                try appendTokens(of: bytes, tokenizer: tokenizer, bpe: bpe, to: &buffer)
+            } else {
+                var tokens = try tokenizer.tokenize(String(decoding: bytes, as: UTF8.self))
+                if let bpe { tokens = bpe.apply(tokens) }
+                buffer.append(contentsOf: tokens.joined(separator: " ").utf8)
+            }
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 16 {
+                writer.write(bytes: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }) {}
+        writer.write(bytes: buffer)
         writer.flush()
+    }
+
+    private static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
+
+    /// Tokens (and subwords) of one line appended to `output` as they are written.
+    private static func appendTokens(
+        of bytes: UnsafeBufferPointer<UInt8>, tokenizer: Tokenizer, bpe: BPE?, to output: inout [UInt8]
+    ) throws {
+        var first = true
+        var scratch: [UInt8] = []
+        try tokenizer.cutWords(bytes) { token in
+            if !first { output.append(0x20) }
+            first = false
+            switch token {
+            case .slice(let slice, let glued):
+                guard let bpe else {
+                    if glued { output.append(contentsOf: joinerBytes) }
+                    output.append(contentsOf: slice)
+                    return
+                }
+                if glued {
+                    scratch.removeAll(keepingCapacity: true)
+                    scratch.append(contentsOf: joinerBytes)
+                    scratch.append(contentsOf: slice)
+                    scratch.withUnsafeBufferPointer { bpe.appendRendered($0, to: &output) }
+                } else {
+                    bpe.appendRendered(slice, to: &output)
+                }
+            case .built(let text):
+                guard let bpe else { return output.append(contentsOf: text.utf8) }
+                var text = text
+                text.withUTF8 { bpe.appendRendered($0, to: &output) }
+            }
+        }
     }
 
     /// Puts tokenized lines back into text; with `bpeSeparator`, first joins subwords that

@@ -92,6 +92,14 @@ public final class Tokenizer {
 
     // MARK: - Words
 
+    /// A token as `cutWords` hands it over. Most tokens are a slice of the line, used as it is
+    /// (after a joiner when glued), which lets the BPE fast path look them up without
+    /// building a String; tokens that needed escapes or case markup are built.
+    enum CutToken {
+        case slice(UnsafeBufferPointer<UInt8>, glued: Bool)
+        case built(String)
+    }
+
     /// What lay between the previous token and the next one.
     private enum Gap {
         case lineStart
@@ -102,48 +110,87 @@ public final class Tokenizer {
 
     private func wordTokens(_ text: inout String, into tokens: inout [String]) throws {
         try text.withUTF8 { bytes in
-            var gap = Gap.lineStart
-            for (range, kind) in try breaker.segments(bytes) {
-                let segment = UnsafeBufferPointer(rebasing: bytes[range])
-                if isWhitespace(segment) {
-                    let run = String(decoding: segment, as: UTF8.self)
-                    switch gap {
-                    case .whitespace(let before): gap = .whitespace(before + run)
-                    case .lineStart: gap = .whitespace(run)
-                    case .none: gap = run == " " ? .space : .whitespace(run)
-                    case .space: gap = .whitespace(" " + run)
-                    }
-                    continue
+            try cutWords(bytes) { token in
+                switch token {
+                case .slice(let slice, let glued):
+                    let body = String(decoding: slice, as: UTF8.self)
+                    tokens.append(glued ? String(TokenMarks.joiner) + body : body)
+                case .built(let token):
+                    tokens.append(token)
                 }
-                var firstPiece = true
-                for piece in pieces(of: segment, kind: kind) {
-                    if firstPiece {
-                        emitGap(gap, into: &tokens)
-                        let glued: Bool
-                        switch gap {
-                        case .lineStart, .space: glued = false
-                        case .none, .whitespace: glued = true
-                        }
-                        append(piece, glued: glued, to: &tokens)
-                        firstPiece = false
-                    } else {
-                        append(piece, glued: true, to: &tokens)
-                    }
-                }
-                gap = .none
             }
-            if case .space = gap { gap = .whitespace(" ") }  // a trailing space is not implied
-            emitGap(gap, into: &tokens)
         }
     }
 
-    /// Writes a whitespace gap other than one space as a token: joined to the previous token
-    /// (if any) and, through the next token's joiner, to the next.
-    private func emitGap(_ gap: Gap, into tokens: inout [String]) {
-        guard case .whitespace(let run) = gap else { return }
-        var token = tokens.isEmpty ? "" : String(TokenMarks.joiner)
+    /// Cuts a normalised line (UTF-8) into word-mode tokens, in order.
+    func cutWords(_ bytes: UnsafeBufferPointer<UInt8>, emit: (CutToken) -> Void) throws {
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        // The ASCII segmenter reproduces ICU's boundaries but not its word kinds, which only
+        // the word-internal punctuation split needs.
+        let segments = isASCII && !options.splitWordInternalPunctuation
+            ? ASCIIWordSegmenter.segments(bytes) : try breaker.segments(bytes)
+        let wantsSplits = options.splitDigits || options.splitOnScriptChange || options.splitWordInternalPunctuation
+        var gap = Gap.lineStart
+        var emitted = false
+        for (range, kind) in segments {
+            let segment = UnsafeBufferPointer(rebasing: bytes[range])
+            if isWhitespace(segment) {
+                let run = String(decoding: segment, as: UTF8.self)
+                switch gap {
+                case .whitespace(let before): gap = .whitespace(before + run)
+                case .lineStart: gap = .whitespace(run)
+                case .none: gap = run == " " ? .space : .whitespace(run)
+                case .space: gap = .whitespace(" " + run)
+                }
+                continue
+            }
+            // One space between tokens is implied; any other gap becomes a token, glued to
+            // the previous token and, through the next token's joiner, to the next.
+            var glued = true
+            switch gap {
+            case .lineStart, .space: glued = false
+            case .none: break
+            case .whitespace(let run): emit(.built(gapToken(run, glued: emitted)))
+            }
+            if wantsSplits && segment.count > 1 {
+                for piece in pieces(of: segment, kind: kind) {
+                    emitPiece(piece, glued: glued, emit: emit)
+                    glued = true
+                }
+            } else if options.caseHandling != .markup && isPlain(segment, isASCII: isASCII) {
+                emit(.slice(segment, glued: glued))
+            } else {
+                emitPiece(String(decoding: segment, as: UTF8.self), glued: glued, emit: emit)
+            }
+            emitted = true
+            gap = .none
+        }
+        switch gap {
+        case .space: emit(.built(gapToken(" ", glued: emitted)))  // a trailing space is not implied
+        case .whitespace(let run): emit(.built(gapToken(run, glued: emitted)))
+        case .lineStart, .none: break
+        }
+    }
+
+    private func gapToken(_ run: String, glued: Bool) -> String {
+        var token = glued ? String(TokenMarks.joiner) : ""
         TokenMarks.appendEscaped(run.unicodeScalars, to: &token)
-        tokens.append(token)
+        return token
+    }
+
+    /// Whether a segment can be a token as it is: nothing in it needs an escape.
+    private func isPlain(_ segment: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> Bool {
+        if isASCII || segment.allSatisfy({ $0 < 0x80 }) {
+            return segment.allSatisfy { $0 > 0x20 && $0 != 0x7F }
+        }
+        return !String(decoding: segment, as: UTF8.self).unicodeScalars.contains(where: TokenMarks.needsEscape)
+    }
+
+    /// Emits one piece with case markup, joiner and escapes as the options ask.
+    private func emitPiece(_ piece: String, glued: Bool, emit: (CutToken) -> Void) {
+        var tokens: [String] = []
+        append(piece, glued: glued, to: &tokens)
+        for token in tokens { emit(.built(token)) }
     }
 
     /// Appends one token, with case markup, joiner and escapes as the options ask.
@@ -164,7 +211,10 @@ public final class Tokenizer {
     }
 
     private func isWhitespace(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
-        if segment.count == 1 { return segment[0] <= 0x20 }
+        let first = segment[0]
+        if first < 0x80 && segment.count == 1 { return first <= 0x20 || first == 0x7F }
+        // ICU's whitespace segments are runs of one kind of space, or a single control.
+        if first < 0x80 && first > 0x20 && first != 0x7F { return false }
         return String(decoding: segment, as: UTF8.self).unicodeScalars.allSatisfy {
             $0.properties.isWhitespace || $0.properties.generalCategory == .control
         }
