@@ -11,7 +11,7 @@ enum ASCIIWordSegmenter {
         case other, letter, digit, midNumLet, singleQuote, midNum, extendNumLet, space, cr, lf, newline
     }
 
-    private static let classes: [Class] = (0..<128).map { byte -> Class in
+    private static let classes: [Class] = (0..<256).map { byte -> Class in
         switch UInt8(byte) {
         // ICU's root rules count "@" as a letter, to keep e-mail addresses whole.
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "@"):
@@ -29,35 +29,38 @@ enum ASCIIWordSegmenter {
         }
     }
 
-    /// Segments of an all-ASCII line: (byte range, kind), covering it without gaps.
+    /// Segments of an all-ASCII line: (byte range, kind), covering it without gaps. The kind
+    /// is that of the segment's first character (ICU's rule statuses differ for a few mixed
+    /// segments; the tokenizer only needs kinds for splits that go through ICU anyway).
     static func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> [(Range<Int>, WordKind)] {
         let count = bytes.count
         guard count > 0 else { return [] }
         var result: [(Range<Int>, WordKind)] = []
-        result.reserveCapacity(count / 3)
-        classes.withUnsafeBufferPointer { table in
-            func at(_ index: Int) -> Class { index >= 0 && index < count ? table[Int(bytes[index])] : .other }
-            var start = 0
-            var hasLetter = table[Int(bytes[0])] == .letter
-            var hasDigit = table[Int(bytes[0])] == .digit
-            for index in 1..<count {
-                let right = table[Int(bytes[index])]
-                if isBreak(at(index - 2), table[Int(bytes[index - 1])], right, at(index + 1)) {
-                    result.append((start..<index, kind(hasLetter, hasDigit)))
-                    start = index
-                    hasLetter = false
-                    hasDigit = false
-                }
-                hasLetter = hasLetter || right == .letter
-                hasDigit = hasDigit || right == .digit
+        result.reserveCapacity(count / 4)
+        // Classes with a sentinel on each side, so the rules can look one further either way.
+        withUnsafeTemporaryAllocation(of: Class.self, capacity: count + 2) { classOf in
+            classes.withUnsafeBufferPointer { table in
+                classOf[0] = .other
+                for index in 0..<count { classOf[index + 1] = table[Int(bytes[index])] }
+                classOf[count + 1] = .other
             }
-            result.append((start..<count, kind(hasLetter, hasDigit)))
+            var start = 0
+            for index in 1..<count {
+                // Boundary between bytes index - 1 and index, i.e. classOf[index] and classOf[index + 1].
+                let left = classOf[index], right = classOf[index + 1]
+                if left == right && (left == .letter || left == .digit || left == .space) { continue }
+                if isBreak(classOf[index - 1], left, right, classOf[index + 2]) {
+                    result.append((start..<index, kind(classOf[start + 1])))
+                    start = index
+                }
+            }
+            result.append((start..<count, kind(classOf[start + 1])))
         }
         return result
     }
 
-    private static func kind(_ hasLetter: Bool, _ hasDigit: Bool) -> WordKind {
-        hasLetter ? .letters : hasDigit ? .number : .other
+    private static func kind(_ first: Class) -> WordKind {
+        first == .letter ? .letters : first == .digit ? .number : .other
     }
 
     /// Whether there is a boundary between `left` and `right`; `before` precedes `left`,

@@ -14,13 +14,13 @@ public final class BPE {
 
     private var symbolIDs: [String: Int32] = [:]
     /// Symbol id of a single code point, and of a code point followed by `</w>`.
-    private var characterIDs: [UInt32: Int32] = [:]
-    private var finalCharacterIDs: [UInt32: Int32] = [:]
+    private var characterIDs = CharacterIDs()
+    private var finalCharacterIDs = CharacterIDs()
     /// (left, right) → (rank, merged symbol); the first of duplicate merges wins.
-    private var mergeTable: [UInt64: (rank: Int32, merged: Int32)] = [:]
+    private var mergeTable = MergeTable()
     private var cache: [String: [String]] = [:]
     /// Segmentations rendered as bytes, keyed by token bytes (see `appendRendered`).
-    var renderedCache = RenderedSegmentCache()
+    let renderedCache = RenderedSegmentCache()
 
     /// Prepares `codes` for application.
     public init(codes: BPECodes, separator: String = "@@") {
@@ -28,16 +28,14 @@ public final class BPE {
         self.separator = separator
         for (rank, merge) in codes.merges.enumerated() {
             let key = BPELearner.key(id(merge.left), id(merge.right))
-            if mergeTable[key] == nil {
-                mergeTable[key] = (Int32(rank), id(merge.left + merge.right))
-            }
+            mergeTable.insertIfAbsent(key, rank: Int32(rank), merged: id(merge.left + merge.right))
         }
         for (text, id) in symbolIDs {
             let scalars = Array(text.unicodeScalars)
             if scalars.count == 1 {
-                characterIDs[scalars[0].value] = id
+                characterIDs[scalars[0]] = id
             } else if scalars.count == 5 && text.hasSuffix(BPECodes.endOfWord) {
-                finalCharacterIDs[scalars[0].value] = id
+                finalCharacterIDs[scalars[0]] = id
             }
         }
     }
@@ -72,7 +70,7 @@ public final class BPE {
             let next = scalars.index(after: index)
             let width = UTF8.width(scalar)
             let isLast = next == scalars.endIndex
-            let id = (isLast ? finalCharacterIDs : characterIDs)[scalar.value] ?? -1
+            let id = isLast ? finalCharacterIDs[scalar] : characterIDs[scalar]
             symbols.append((id, offset, offset + width))
             offset += width
             index = next
@@ -88,9 +86,7 @@ public final class BPE {
             for position in 1..<symbols.count {
                 let left = symbols[position - 1].id
                 let right = symbols[position].id
-                guard left >= 0, right >= 0,
-                    let merge = mergeTable[BPELearner.key(left, right)]
-                else { continue }
+                guard left >= 0, right >= 0, let merge = mergeTable[BPELearner.key(left, right)] else { continue }
                 if dropout > 0 && generator.nextUnit() <= dropout { continue }
                 if merge.rank < bestRank {
                     bestRank = merge.rank
@@ -164,5 +160,68 @@ public final class BPE {
     /// Undoes BPE on a line: "sub@@ word" → "subword".
     public func removeSeparators(_ line: String) -> String {
         TextStreams.removeBPESeparators(line, separator: separator)
+    }
+}
+
+/// Symbol ids of single code points: an array for the first 0x3000 (Latin, Greek, Cyrillic,
+/// Arabic, Indic, ...), a dictionary beyond. -1 for a code point that no merge uses.
+struct CharacterIDs {
+    private var direct = [Int32](repeating: -1, count: 0x3000)
+    private var others: [UInt32: Int32] = [:]
+
+    subscript(scalar: Unicode.Scalar) -> Int32 {
+        get {
+            scalar.value < 0x3000 ? direct[Int(scalar.value)] : others[scalar.value] ?? -1
+        }
+        set {
+            if scalar.value < 0x3000 { direct[Int(scalar.value)] = newValue } else { others[scalar.value] = newValue }
+        }
+    }
+}
+
+/// Merges by symbol pair: open addressing with a multiplicative hash, which costs a few
+/// nanoseconds where `Dictionary`'s seeded SipHash costs tens (segmentation does one lookup
+/// per adjacent pair per step).
+struct MergeTable {
+    private static let empty = UInt64.max
+    private var keys = [UInt64](repeating: MergeTable.empty, count: 1 << 10)
+    private var values = [(rank: Int32, merged: Int32)](repeating: (0, 0), count: 1 << 10)
+    private var count = 0
+
+    subscript(key: UInt64) -> (rank: Int32, merged: Int32)? {
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask)
+        while true {
+            let stored = keys[slot]
+            if stored == key { return values[slot] }
+            if stored == Self.empty { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds a merge unless the pair already has one (an earlier merge wins, as in subword-nmt).
+    mutating func insertIfAbsent(_ key: UInt64, rank: Int32, merged: Int32) {
+        if (count + 1) * 2 > keys.count { grow() }
+        let mask = keys.count - 1
+        var slot = Self.slot(key, mask)
+        while keys[slot] != Self.empty {
+            if keys[slot] == key { return }
+            slot = (slot + 1) & mask
+        }
+        keys[slot] = key
+        values[slot] = (rank, merged)
+        count += 1
+    }
+
+    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+
+    private mutating func grow() {
+        let old = zip(keys, values).filter { $0.0 != Self.empty }
+        keys = [UInt64](repeating: Self.empty, count: keys.count * 2)
+        values = [(rank: Int32, merged: Int32)](repeating: (0, 0), count: keys.count)
+        count = 0
+        for (key, value) in old { insertIfAbsent(key, rank: value.rank, merged: value.merged) }
     }
 }

@@ -1,8 +1,18 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The segmentation cache keyed by a token's bytes: lets the tokenize-and-segment pipeline
 /// look tokens up without building a String for each, and hands back the segmentation
 /// already rendered as bytes ("sub@@ word"). An open-addressing hash table over two byte
-/// arenas; FNV-1a hashes (Fowler, Noll & Vo), ample for keys of a few bytes.
-struct RenderedSegmentCache {
+/// arenas, FNV-1a hashes (Fowler, Noll & Vo), ample for keys of a few bytes.
+///
+/// Its storage is manual (pointers, not arrays): it is consulted once per token, and array
+/// properties of a class are retained and released around each access, which cost more
+/// than the lookup itself.
+final class RenderedSegmentCache {
     private struct Entry {
         var hash: UInt64
         var keyStart: Int
@@ -11,10 +21,24 @@ struct RenderedSegmentCache {
         var valueCount: Int
     }
 
-    private var slots = [Int32](repeating: -1, count: 1 << 12)
-    private var entries: [Entry] = []
-    private var keys: [UInt8] = []
-    private var values: [UInt8] = []
+    private var slots: UnsafeMutableBufferPointer<Int32>
+    private var entries: UnsafeMutableBufferPointer<Entry>
+    private var entryCount = 0
+    private var keys = ByteArena()
+    private var values = ByteArena()
+
+    init() {
+        slots = .allocate(capacity: 1 << 12)
+        slots.initialize(repeating: -1)
+        entries = .allocate(capacity: 1 << 11)
+    }
+
+    deinit {
+        slots.deallocate()
+        entries.deallocate()
+        keys.deallocate()
+        values.deallocate()
+    }
 
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -29,9 +53,9 @@ struct RenderedSegmentCache {
         while slots[slot] >= 0 {
             let entry = entries[Int(slots[slot])]
             if entry.hash == hash && entry.keyCount == key.count
-                && keys[entry.keyStart..<entry.keyStart + entry.keyCount].elementsEqual(key)
+                && (key.isEmpty || memcmp(keys.base + entry.keyStart, key.baseAddress!, key.count) == 0)
             {
-                output.append(contentsOf: values[entry.valueStart..<entry.valueStart + entry.valueCount])
+                output.append(contentsOf: UnsafeBufferPointer(start: values.base + entry.valueStart, count: entry.valueCount))
                 return true
             }
             slot = (slot + 1) & mask
@@ -40,25 +64,56 @@ struct RenderedSegmentCache {
     }
 
     /// Caches `value` as the rendering of `key` (not already cached).
-    mutating func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: [UInt8]) {
-        if (entries.count + 1) * 2 > slots.count { grow() }
-        entries.append(Entry(hash: hash, keyStart: keys.count, keyCount: key.count, valueStart: values.count, valueCount: value.count))
-        keys.append(contentsOf: key)
-        values.append(contentsOf: value)
-        place(Int32(entries.count - 1))
+    func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: [UInt8]) {
+        if entryCount == entries.count {
+            let larger = UnsafeMutableBufferPointer<Entry>.allocate(capacity: entries.count * 2)
+            _ = larger.initialize(from: entries)
+            entries.deallocate()
+            entries = larger
+        }
+        if (entryCount + 1) * 2 > slots.count {
+            slots.deallocate()
+            slots = .allocate(capacity: slots.count * 2)
+            slots.initialize(repeating: -1)
+            for index in 0..<entryCount { place(Int32(index)) }
+        }
+        let keyStart = keys.append(key)
+        let valueStart = value.withUnsafeBufferPointer { values.append($0) }
+        entries[entryCount] = Entry(
+            hash: hash, keyStart: keyStart, keyCount: key.count, valueStart: valueStart, valueCount: value.count)
+        entryCount += 1
+        place(Int32(entryCount - 1))
     }
 
-    private mutating func place(_ index: Int32) {
+    private func place(_ index: Int32) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: entries[Int(index)].hash) & mask
         while slots[slot] >= 0 { slot = (slot + 1) & mask }
         slots[slot] = index
     }
+}
 
-    private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
-        for index in entries.indices { place(Int32(index)) }
+/// A growable byte buffer addressed by offsets.
+private struct ByteArena {
+    private(set) var base = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+    private var capacity = 1 << 16
+    private var count = 0
+
+    /// Appends bytes; returns their offset.
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if count + bytes.count > capacity {
+            while count + bytes.count > capacity { capacity *= 2 }
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            larger.update(from: base, count: count)
+            base.deallocate()
+            base = larger
+        }
+        if let source = bytes.baseAddress { (base + count).update(from: source, count: bytes.count) }
+        count += bytes.count
+        return count - bytes.count
     }
+
+    func deallocate() { base.deallocate() }
 }
 
 extension BPE {
@@ -68,7 +123,8 @@ extension BPE {
         let hash = RenderedSegmentCache.hash(token)
         if renderedCache.append(token, hash: hash, to: &output) { return }
         var rendered: [UInt8] = []
-        let subwords = segment(String(decoding: token, as: UTF8.self))
+        var unused = SplitMix64(seed: 0)
+        let subwords = segment(String(decoding: token, as: UTF8.self), dropout: 0, generator: &unused)
         for (index, subword) in subwords.enumerated() {
             if index > 0 { rendered.append(0x20) }
             rendered.append(contentsOf: subword.utf8)

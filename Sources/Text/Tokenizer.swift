@@ -18,11 +18,21 @@ public final class Tokenizer {
     /// The options this tokenizer was built with.
     public let options: TokenizerOptions
     private let breaker: WordBreaker
+    // Read once per token: copies of option values, so the hot loop does not copy (and
+    // retain) the options struct.
+    private let marksCase: Bool
+    private let wantsSplits: Bool
+    private let asciiFastPath: Bool
 
     /// Opens the ICU word break iterator for `options.locale`.
     public init(_ options: TokenizerOptions = TokenizerOptions()) throws {
         self.options = options
         self.breaker = try WordBreaker(locale: options.locale)
+        marksCase = options.caseHandling == .markup
+        wantsSplits = options.splitDigits || options.splitOnScriptChange || options.splitWordInternalPunctuation
+        // The ASCII segmenter reproduces ICU's boundaries but not its word kinds, which the
+        // word-internal punctuation split needs.
+        asciiFastPath = !options.splitWordInternalPunctuation
     }
 
     /// The tokens of one line (without its line terminator).
@@ -125,15 +135,15 @@ public final class Tokenizer {
     /// Cuts a normalised line (UTF-8) into word-mode tokens, in order.
     func cutWords(_ bytes: UnsafeBufferPointer<UInt8>, emit: (CutToken) -> Void) throws {
         let isASCII = bytes.allSatisfy { $0 < 0x80 }
-        // The ASCII segmenter reproduces ICU's boundaries but not its word kinds, which only
-        // the word-internal punctuation split needs.
-        let segments = isASCII && !options.splitWordInternalPunctuation
-            ? ASCIIWordSegmenter.segments(bytes) : try breaker.segments(bytes)
-        let wantsSplits = options.splitDigits || options.splitOnScriptChange || options.splitWordInternalPunctuation
+        let segments = isASCII && asciiFastPath ? ASCIIWordSegmenter.segments(bytes) : try breaker.segments(bytes)
         var gap = Gap.lineStart
         var emitted = false
         for (range, kind) in segments {
             let segment = UnsafeBufferPointer(rebasing: bytes[range])
+            if segment.count == 1 && segment[0] == 0x20, case .none = gap {
+                gap = .space
+                continue
+            }
             if isWhitespace(segment) {
                 let run = String(decoding: segment, as: UTF8.self)
                 switch gap {
@@ -157,7 +167,7 @@ public final class Tokenizer {
                     emitPiece(piece, glued: glued, emit: emit)
                     glued = true
                 }
-            } else if options.caseHandling != .markup && isPlain(segment, isASCII: isASCII) {
+            } else if !marksCase && isPlain(segment, isASCII: isASCII) {
                 emit(.slice(segment, glued: glued))
             } else {
                 emitPiece(String(decoding: segment, as: UTF8.self), glued: glued, emit: emit)
