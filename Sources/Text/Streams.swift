@@ -4,67 +4,14 @@ import Foundation
 /// naming file and line), transforms them one by one and writes one line per line read.
 /// "-" names standard input or output.
 public enum TextStreams {
-    /// Tokenizes each line; with `bpe`, also splits the tokens into subwords.
+    /// Tokenizes each line; with `bpe`, also splits the tokens into subwords. Runs on all
+    /// cores; the output is the same as on one.
     public static func tokenize(
-        input: String, output: String, options: TokenizerOptions, bpe: BPE? = nil
+        input: String, output: String, options: TokenizerOptions, bpe codes: BPECodes? = nil,
+        separator: String = "@@"
     ) throws {
-        let tokenizer = try Tokenizer(options)
-        let reader = try LineReader(path: input)
-        let writer = try LineWriter(path: output)
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(1 << 17)
-        // Word mode on lines that need no normalisation or case change goes through the
-        // byte-level path: tokens as slices of the line, BPE looked up by bytes.
-        let bytePath = options.mode == .words && options.caseHandling != .lowercase
-        while let _ = try reader.withNextLine({ bytes in
-            if bytePath && (options.normalization == .none || bytes.allSatisfy { $0 < 0x80 }) {
-                try appendTokens(of: bytes, tokenizer: tokenizer, bpe: bpe, to: &buffer)
-            } else {
-                var tokens = try tokenizer.tokenize(String(decoding: bytes, as: UTF8.self))
-                if let bpe { tokens = bpe.apply(tokens) }
-                buffer.append(contentsOf: tokens.joined(separator: " ").utf8)
-            }
-            buffer.append(0x0A)
-            if buffer.count >= 1 << 16 {
-                writer.write(bytes: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }) {}
-        writer.write(bytes: buffer)
-        writer.flush()
-    }
-
-    private static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
-
-    /// Tokens (and subwords) of one line appended to `output` as they are written.
-    private static func appendTokens(
-        of bytes: UnsafeBufferPointer<UInt8>, tokenizer: Tokenizer, bpe: BPE?, to output: inout [UInt8]
-    ) throws {
-        var first = true
-        var scratch: [UInt8] = []
-        try tokenizer.cutWords(bytes) { token in
-            if !first { output.append(0x20) }
-            first = false
-            switch token {
-            case .slice(let slice, let glued):
-                guard let bpe else {
-                    if glued { output.append(contentsOf: joinerBytes) }
-                    output.append(contentsOf: slice)
-                    return
-                }
-                if glued {
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: joinerBytes)
-                    scratch.append(contentsOf: slice)
-                    scratch.withUnsafeBufferPointer { bpe.appendRendered($0, to: &output) }
-                } else {
-                    bpe.appendRendered(slice, to: &output)
-                }
-            case .built(let text):
-                guard let bpe else { return output.append(contentsOf: text.utf8) }
-                var text = text
-                text.withUTF8 { bpe.appendRendered($0, to: &output) }
-            }
+        try ParallelLines.map(input: input, output: output, workerCount: ProcessInfo.processInfo.activeProcessorCount) { _ in
+            try TokenizeWorker(options: options, bpe: codes.map { BPE(codes: $0, separator: separator) })
         }
     }
 

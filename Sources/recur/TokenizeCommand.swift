@@ -23,9 +23,9 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let bpe = try bpeCodes.map { BPE(codes: try BPECodes(contentsOf: $0), separator: bpeSeparator) }
             try TextStreams.tokenize(
-                input: files.input, output: files.output, options: tokenizer.options, bpe: bpe)
+                input: files.input, output: files.output, options: tokenizer.options,
+                bpe: try bpeCodes.map { try BPECodes(contentsOf: $0) }, separator: bpeSeparator)
         }
     }
 }
