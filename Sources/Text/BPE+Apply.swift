@@ -12,12 +12,11 @@ public final class BPE {
     /// The codes applied.
     public let codes: BPECodes
 
-    private var symbolIDs: [String: Int32] = [:]
     /// Symbol id of a single code point, and of a code point followed by `</w>`.
-    private var characterIDs = CharacterIDs()
-    private var finalCharacterIDs = CharacterIDs()
+    private let characterIDs: CharacterIDs
+    private let finalCharacterIDs: CharacterIDs
     /// (left, right) → (rank, merged symbol); the first of duplicate merges wins.
-    private var mergeTable = MergeTable()
+    private let mergeTable: MergeTable
     private var cache: [String: [String]] = [:]
     /// Segmentations rendered as bytes, keyed by token bytes (see `appendRendered`).
     let renderedCache = RenderedSegmentCache()
@@ -26,25 +25,41 @@ public final class BPE {
     public init(codes: BPECodes, separator: String = "@@") {
         self.codes = codes
         self.separator = separator
+        var symbolIDs: [String: Int32] = [:]
+        func id(_ symbol: String) -> Int32 {
+            if let id = symbolIDs[symbol] { return id }
+            let id = Int32(symbolIDs.count)
+            symbolIDs[symbol] = id
+            return id
+        }
+        var mergeTable = MergeTable()
         for (rank, merge) in codes.merges.enumerated() {
             let key = BPELearner.key(id(merge.left), id(merge.right))
             mergeTable.insertIfAbsent(key, rank: Int32(rank), merged: id(merge.left + merge.right))
         }
+        var characterIDs = CharacterIDs()
+        var finalCharacterIDs = CharacterIDs()
         for (text, id) in symbolIDs {
-            let scalars = Array(text.unicodeScalars)
+            let scalars = text.unicodeScalars
             if scalars.count == 1 {
-                characterIDs[scalars[0]] = id
+                characterIDs[scalars.first!] = id
             } else if scalars.count == 5 && text.hasSuffix(BPECodes.endOfWord) {
-                finalCharacterIDs[scalars[0]] = id
+                finalCharacterIDs[scalars.first!] = id
             }
         }
+        self.mergeTable = mergeTable
+        self.characterIDs = characterIDs
+        self.finalCharacterIDs = finalCharacterIDs
     }
 
-    private func id(_ symbol: String) -> Int32 {
-        if let id = symbolIDs[symbol] { return id }
-        let id = Int32(symbolIDs.count)
-        symbolIDs[symbol] = id
-        return id
+    /// A BPE with the same codes and tables (shared, not rebuilt) and empty caches: one for
+    /// another thread.
+    public init(sharingTablesWith other: BPE) {
+        codes = other.codes
+        separator = other.separator
+        characterIDs = other.characterIDs
+        finalCharacterIDs = other.finalCharacterIDs
+        mergeTable = other.mergeTable
     }
 
     /// The subwords of one token, without separators.
@@ -60,55 +75,93 @@ public final class BPE {
     /// "BPE-Dropout", ACL, §3): each applicable merge is skipped with probability `dropout`
     /// at every step, so a word gets varied segmentations during training. Not cached.
     public func segment(_ token: String, dropout: Double, generator: inout SplitMix64) -> [String] {
-        // A symbol is (id, byte range in the token); unknown characters get id -1 and never merge.
-        var symbols: [(id: Int32, start: Int, end: Int)] = []
-        var offset = 0
-        let scalars = token.unicodeScalars
-        var index = scalars.startIndex
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let next = scalars.index(after: index)
-            let width = UTF8.width(scalar)
-            let isLast = next == scalars.endIndex
-            let id = isLast ? finalCharacterIDs[scalar] : characterIDs[scalar]
-            symbols.append((id, offset, offset + width))
-            offset += width
-            index = next
+        var token = token
+        return token.withUTF8 { bytes in
+            var start = 0
+            return subwordEnds(bytes, dropout: dropout, generator: &generator).map { end in
+                defer { start = end }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
         }
-        if symbols.count <= 1 { return symbols.isEmpty ? [] : [token] }
+    }
 
-        var eligible: [Int] = []
-        while symbols.count > 1 {
-            // The earliest-learnt merge among adjacent pairs (skipping dropped ones).
+    /// Where the subwords of a token (UTF-8) end, as byte offsets: the segmentation itself.
+    func subwordEnds(_ token: UnsafeBufferPointer<UInt8>, dropout: Double, generator: inout SplitMix64) -> [Int] {
+        // Symbols as parallel arrays: id (-1 for a character no merge uses) and end offset.
+        var ids: [Int32] = []
+        var ends: [Int] = []
+        ids.reserveCapacity(token.count)
+        ends.reserveCapacity(token.count)
+        var offset = 0
+        while offset < token.count {
+            let (scalar, width) = Self.decodeScalar(token, at: offset)
+            offset += width
+            ids.append(offset == token.count ? finalCharacterIDs[scalar] : characterIDs[scalar])
+            ends.append(offset)
+        }
+        var count = ids.count
+        // With dropout, which pairs (by their right position) survived this step's draw.
+        var kept = dropout > 0 ? [Bool](repeating: false, count: count) : []
+        while count > 1 {
+            // The earliest-learnt merge among adjacent pairs (skipping dropped ones) ...
             var bestRank = Int32.max
-            var bestMerged: Int32 = -1
-            eligible.removeAll(keepingCapacity: true)
-            for position in 1..<symbols.count {
-                let left = symbols[position - 1].id
-                let right = symbols[position].id
-                guard left >= 0, right >= 0, let merge = mergeTable[BPELearner.key(left, right)] else { continue }
-                if dropout > 0 && generator.nextUnit() <= dropout { continue }
+            var best: (left: Int32, right: Int32, merged: Int32) = (-1, -1, -1)
+            for position in 1..<count {
+                let left = ids[position - 1], right = ids[position]
+                guard left >= 0, right >= 0, let merge = mergeTable[BPELearner.key(left, right)] else {
+                    if dropout > 0 { kept[position] = false }
+                    continue
+                }
+                if dropout > 0 {
+                    kept[position] = generator.nextUnit() > dropout
+                    if !kept[position] { continue }
+                }
                 if merge.rank < bestRank {
                     bestRank = merge.rank
-                    bestMerged = merge.merged
-                    eligible.removeAll(keepingCapacity: true)
+                    best = (left, right, merge.merged)
                 }
-                if merge.rank == bestRank { eligible.append(position - 1) }
             }
-            if eligible.isEmpty { break }
-            var merged: [(id: Int32, start: Int, end: Int)] = []
-            merged.reserveCapacity(symbols.count)
-            var position = 0
-            for start in eligible where start >= position {
-                merged.append(contentsOf: symbols[position..<start])
-                merged.append((bestMerged, symbols[start].start, symbols[start + 1].end))
-                position = start + 2
+            if best.merged < 0 { break }
+            // ... applied to all its (surviving) occurrences, left to right, in place.
+            var write = 0
+            var read = 0
+            while read < count {
+                if read + 1 < count && ids[read] == best.left && ids[read + 1] == best.right
+                    && (dropout == 0 || kept[read + 1])
+                {
+                    ids[write] = best.merged
+                    ends[write] = ends[read + 1]
+                    read += 2
+                } else {
+                    ids[write] = ids[read]
+                    ends[write] = ends[read]
+                    read += 1
+                }
+                write += 1
             }
-            merged.append(contentsOf: symbols[position...])
-            symbols = merged
+            count = write
         }
-        let bytes = Array(token.utf8)
-        return symbols.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+        return Array(ends[0..<count])
+    }
+    /// The code point at `offset` of valid UTF-8, and its width in bytes.
+    static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (Unicode.Scalar, Int) {
+        let lead = UInt32(bytes[offset])
+        let value: UInt32
+        let width: Int
+        switch lead {
+        case 0..<0x80: return (Unicode.Scalar(UInt8(lead)), 1)
+        case 0xC0..<0xE0:
+            value = (lead & 0x1F) << 6 | UInt32(bytes[offset + 1] & 0x3F)
+            width = 2
+        case 0xE0..<0xF0:
+            value = (lead & 0x0F) << 12 | UInt32(bytes[offset + 1] & 0x3F) << 6 | UInt32(bytes[offset + 2] & 0x3F)
+            width = 3
+        default:
+            value = (lead & 0x07) << 18 | UInt32(bytes[offset + 1] & 0x3F) << 12
+                | UInt32(bytes[offset + 2] & 0x3F) << 6 | UInt32(bytes[offset + 3] & 0x3F)
+            width = 4
+        }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", width)
     }
 
     /// The subword tokens of a token sequence, separators attached.

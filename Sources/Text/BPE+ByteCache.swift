@@ -124,11 +124,12 @@ extension BPE {
         if renderedCache.append(token, hash: hash, to: &output) { return }
         var rendered: [UInt8] = []
         var unused = SplitMix64(seed: 0)
-        let subwords = segment(String(decoding: token, as: UTF8.self), dropout: 0, generator: &unused)
-        for (index, subword) in subwords.enumerated() {
-            if index > 0 { rendered.append(0x20) }
-            rendered.append(contentsOf: subword.utf8)
-            if index < subwords.count - 1 { rendered.append(contentsOf: separator.utf8) }
+        var start = 0
+        for end in subwordEnds(token, dropout: 0, generator: &unused) {
+            if start > 0 { rendered.append(0x20) }
+            rendered.append(contentsOf: UnsafeBufferPointer(rebasing: token[start..<end]))
+            if end < token.count { rendered.append(contentsOf: separator.utf8) }
+            start = end
         }
         renderedCache.insert(token, hash: hash, value: rendered)
         output.append(contentsOf: rendered)

@@ -48,12 +48,19 @@ public struct BPECodes: Sendable, Equatable {
         var merges: [Merge] = []
         merges.reserveCapacity(lines.count)
         for line in lines {
-            let stripped = line.strippingLineSpace()
-            let parts = stripped.splitOnSpaces(omittingEmpty: false)
-            guard parts.count == 2 else {
+            // subword-nmt: line.strip('\r\n ').split(' '), which must give exactly two symbols.
+            let stripped = line.strippingLineSpace().utf8
+            guard let space = stripped.firstIndex(of: 0x20),
+                stripped[stripped.index(after: space)...].firstIndex(of: 0x20) == nil
+            else {
                 throw TextError.invalidCodesLine(file: name, line: lineNumber, text: String(line))
             }
-            merges.append(Merge(String(parts[0]), String(parts[1])))
+            let left = String(Substring(stripped[..<space]))
+            let right = String(Substring(stripped[stripped.index(after: space)...]))
+            guard !left.isEmpty || !right.isEmpty else {
+                throw TextError.invalidCodesLine(file: name, line: lineNumber, text: String(line))
+            }
+            merges.append(Merge(left, right))
             lineNumber += 1
         }
         self.merges = merges

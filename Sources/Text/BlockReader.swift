@@ -70,9 +70,12 @@ final class BlockReader {
     }
 
     private func fill(_ buffer: inout [UInt8], upTo target: Int) throws {
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while buffer.count < target {
-            let read = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            let start = buffer.count
+            // Read straight into the array's new tail, then drop what was not filled.
+            buffer.append(contentsOf: repeatElement(0, count: target - start))
+            let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + start, target - start) }
+            buffer.removeLast(target - start - max(read, 0))
             if read < 0 {
                 if errno == EINTR { continue }
                 throw TextError.unreadable(file: name, reason: String(cString: strerror(errno)))
@@ -81,7 +84,6 @@ final class BlockReader {
                 atEnd = true
                 return
             }
-            buffer.append(contentsOf: chunk[0..<read])
         }
     }
 }

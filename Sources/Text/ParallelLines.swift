@@ -65,7 +65,6 @@ enum ParallelLines {
     private static func process(
         _ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, file: String, worker: LineWorker, into output: inout [UInt8]
     ) throws {
-        output.reserveCapacity(bytes.count * 2)
         var start = 0
         var line = firstLine
         while start < bytes.count {

@@ -10,8 +10,9 @@ public enum TextStreams {
         input: String, output: String, options: TokenizerOptions, bpe codes: BPECodes? = nil,
         separator: String = "@@"
     ) throws {
+        let prototype = UncheckedSendable(codes.map { BPE(codes: $0, separator: separator) })
         try ParallelLines.map(input: input, output: output, workerCount: ProcessInfo.processInfo.activeProcessorCount) { _ in
-            try TokenizeWorker(options: options, bpe: codes.map { BPE(codes: $0, separator: separator) })
+            try TokenizeWorker(options: options, bpe: prototype.value.map(BPE.init(sharingTablesWith:)))
         }
     }
 
@@ -88,4 +89,10 @@ public enum TextStreams {
         if result.hasSuffix(separator) { result.removeLast(separator.count) }
         return result
     }
+}
+
+/// Hands a value to other threads that only read its immutable parts (a `BPE`'s tables).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
