@@ -10,6 +10,7 @@
 #include <unicode/unum.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
+#include <unicode/utext.h>
 
 const char *recur_icu_error_name(int32_t code) { return u_errorName((UErrorCode)code); }
 
@@ -140,4 +141,47 @@ int32_t recur_icu_format_date(const char *locale, double millis, int32_t style, 
     udat_close(format);
     if (U_FAILURE(status)) return -(int32_t)status;
     return to_utf8(buffer, length, out, capacity);
+}
+
+struct recur_icu_word_breaker {
+    UBreakIterator *iterator;
+    UText *text;  // reused: utext_openUTF8 re-initialises it in place
+};
+
+recur_icu_word_breaker *recur_icu_word_breaker_open(const char *locale, int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    UBreakIterator *iterator = ubrk_open(UBRK_WORD, locale, NULL, 0, &status);
+    if (U_FAILURE(status)) { *error = -(int32_t)status; return NULL; }
+    recur_icu_word_breaker *breaker = (recur_icu_word_breaker *)calloc(1, sizeof *breaker);
+    if (!breaker) { ubrk_close(iterator); *error = -(int32_t)U_MEMORY_ALLOCATION_ERROR; return NULL; }
+    breaker->iterator = iterator;
+    *error = 0;
+    return breaker;
+}
+
+void recur_icu_word_breaker_close(recur_icu_word_breaker *breaker) {
+    if (!breaker) return;
+    ubrk_close(breaker->iterator);
+    if (breaker->text) utext_close(breaker->text);
+    free(breaker);
+}
+
+int32_t recur_icu_word_breaker_boundaries(recur_icu_word_breaker *breaker, const char *text,
+                                          int32_t length, int32_t *offsets, int32_t *statuses,
+                                          int32_t capacity) {
+    UErrorCode status = U_ZERO_ERROR;
+    breaker->text = utext_openUTF8(breaker->text, text, length, &status);
+    if (U_FAILURE(status)) return -(int32_t)status;
+    ubrk_setUText(breaker->iterator, breaker->text, &status);
+    if (U_FAILURE(status)) return -(int32_t)status;
+    int32_t count = 0;
+    for (int32_t boundary = ubrk_first(breaker->iterator); boundary != UBRK_DONE;
+         boundary = ubrk_next(breaker->iterator)) {
+        if (count < capacity) {
+            offsets[count] = boundary;
+            statuses[count] = ubrk_getRuleStatus(breaker->iterator);
+        }
+        count++;
+    }
+    return count;
 }

@@ -5,5 +5,5 @@ struct Recur: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recur",
         abstract: "Recurrent sequence-to-sequence models: train, translate, summarize.",
-        subcommands: [Bench.self])
+        subcommands: [TokenizeCommand.self, DetokenizeCommand.self, BPECommand.self, VocabCommand.self, Bench.self])
 }

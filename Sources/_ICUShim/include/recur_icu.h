@@ -48,6 +48,24 @@ int32_t recur_icu_spellout(const char *locale, int64_t number, char *out, int32_
 int32_t recur_icu_format_date(const char *locale, double millis, int32_t style,
                               char *out, int32_t capacity);
 
+/// A reusable UAX #29 word break iterator for one locale. Opening an ICU break iterator
+/// loads its rules and dictionaries, which costs far more than segmenting one line, so the
+/// tokenizer opens one and feeds it line after line. Not thread-safe: one per thread.
+typedef struct recur_icu_word_breaker recur_icu_word_breaker;
+
+/// Opens a word breaker for `locale` ("" for root). Returns NULL and sets `*error` (an ICU
+/// error code, negated) on failure.
+recur_icu_word_breaker *recur_icu_word_breaker_open(const char *locale, int32_t *error);
+
+/// Closes a breaker opened by `recur_icu_word_breaker_open`.
+void recur_icu_word_breaker_close(recur_icu_word_breaker *breaker);
+
+/// Word boundaries of UTF-8 `text`, as `recur_icu_word_boundaries` but without converting
+/// to UTF-16: ICU reads the UTF-8 directly, so the offsets are UTF-8 byte offsets.
+int32_t recur_icu_word_breaker_boundaries(recur_icu_word_breaker *breaker, const char *text,
+                                          int32_t length, int32_t *offsets, int32_t *statuses,
+                                          int32_t capacity);
+
 #ifdef __cplusplus
 }
 #endif

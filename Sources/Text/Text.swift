@@ -1,1 +1,0 @@
-// Module Text: see README.md for its place in the layering.
