@@ -4,5 +4,6 @@ import ArgumentParser
 struct Recur: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recur",
-        abstract: "Recurrent sequence-to-sequence models: train, translate, summarize.")
+        abstract: "Recurrent sequence-to-sequence models: train, translate, summarize.",
+        subcommands: [EvaluateCommand.self])
 }
