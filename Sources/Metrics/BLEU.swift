@@ -194,47 +194,23 @@ func fixed(_ x: Double, _ width: Int) -> String { String(format: "%.\(width)f", 
 /// (`_extract_reference_info` and `_compute_segment_statistics`).
 private struct BLEUCounter {
     let config: BLEU
-    var extractor: WordNGramExtractor
-    var hyp = NGramCounts<UInt128>()
-    var ref = NGramCounts<UInt128>()
-    var refMax = NGramCounts<UInt128>()
+    var interner = TokenInterner()
+    var text: [UInt8] = []
+    var hypIDs: [UInt32] = []
+    var refIDs: [UInt32] = []
+    var matcher = NGramMatcher()
+    var matches: [Int]
 
     init(_ config: BLEU) {
         self.config = config
-        extractor = WordNGramExtractor(config: config)
+        matches = Array(repeating: 0, count: config.maxNgramOrder)
     }
 
-    mutating func statistics(hypothesis: String, references: [String], into row: inout [Int]) {
-        let n = config.maxNgramOrder
-        var refLengths: [Int] = []
-        refMax = NGramCounts()
-        for r in references {
-            refLengths.append(extractor.ngrams(of: r, into: &ref))
-            refMax.formMaximum(with: ref)
-        }
-        let hypLen = extractor.ngrams(of: hypothesis, into: &hyp)
-        row[0] = hypLen
-        row[1] = closestReferenceLength(hypLen, refLengths)
-        for k in 0..<n {
-            row[2 + k] = 0
-            row[2 + n + k] = max(0, hypLen - k)
-        }
-        hyp.forEachMatch(with: refMax) { key, matched in
-            row[1 + ngramOrder(of: key, bitsPerToken: 32)] += matched
-        }
-    }
-}
-
-/// Tokenises a segment and packs its word n-grams into keys, reusing its buffers.
-private struct WordNGramExtractor {
-    let config: BLEU
-    var interner = TokenInterner()
-    var text: [UInt8] = []
-    var ids: [UInt32] = []
-    var scratch: [UInt128] = []
-
-    /// `_preprocess_segment` then `extract_all_word_ngrams`: returns the token count.
-    mutating func ngrams(of line: String, into counts: inout NGramCounts<UInt128>) -> Int {
+    /// `_preprocess_segment` then `line.split()`: the token ids of a segment.
+    static func tokenIDs(
+        _ line: String, _ config: BLEU, _ interner: inout TokenInterner, _ text: inout [UInt8],
+        into ids: inout [UInt32]
+    ) {
         let cased = config.lowercase ? pythonLowercased(line) : line
         config.tokenization.tokenize(pythonRStrip(Substring(cased)), into: &text)
         ids.removeAll(keepingCapacity: true)
@@ -243,19 +219,29 @@ private struct WordNGramExtractor {
                 ids.append(interner.id(of: UnsafeBufferPointer(rebasing: b[r])))
             }
         }
-        // Key of the n-gram starting at i: its ids packed 32 bits apart, first id highest.
-        scratch.removeAll(keepingCapacity: true)
-        for i in 0..<ids.count {
-            var key: UInt128 = 0
-            for j in i..<min(ids.count, i + config.maxNgramOrder) {
-                key = (key << 32) | UInt128(ids[j])
-                scratch.append(key)
-            }
-        }
-        counts.assign(sorting: &scratch)
-        return ids.count
     }
 
+    /// `[hypLength, closestRefLength, correct₁…, total₁…]`; a hypothesis n-gram's count
+    /// is clipped by its highest count in any one reference.
+    mutating func statistics(hypothesis: String, references: [String], into row: inout [Int]) {
+        let n = config.maxNgramOrder
+        Self.tokenIDs(hypothesis, config, &interner, &text, into: &hypIDs)
+        matcher.reset(hypothesis: hypIDs)
+        var refLengths: [Int] = []
+        for r in references {
+            Self.tokenIDs(r, config, &interner, &text, into: &refIDs)
+            refLengths.append(refIDs.count)
+            matcher.addReference(refIDs)
+        }
+        matcher.clippedMatches(maxOrder: n, into: &matches)
+        let hypLen = hypIDs.count
+        row[0] = hypLen
+        row[1] = closestReferenceLength(hypLen, refLengths)
+        for k in 0..<n {
+            row[2 + k] = matches[k]
+            row[2 + n + k] = max(0, hypLen - k)
+        }
+    }
 }
 
 /// The reference length closest to the hypothesis length, the shorter one on a tie

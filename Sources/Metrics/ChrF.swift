@@ -121,35 +121,56 @@ private func isASCIIPunctuation(_ v: UInt32) -> Bool {
     }
 }
 
-/// One side of a sentence pair: its n-grams and its n-gram count per order.
+/// One side of a sentence pair: its code points (whitespace removed unless kept) and the
+/// ids of its chrF++ words.
 private struct ChrFSide {
-    var chars = NGramCounts<UInt128>()
-    var words = NGramCounts<UInt128>()
-    var charLength = 0
-    var wordLength = 0
+    var codePoints: [UInt32] = []
+    var wordIDs: [UInt32] = []
 }
 
 /// Per-segment chrF counting with reusable scratch buffers
 /// (`_extract_reference_info` and `_compute_segment_statistics`).
 private struct ChrFCounter {
     let config: ChrF
-    var extractor: ChrFExtractor
+    var interner = TokenInterner()
     var hyp = ChrFSide()
     var ref = ChrFSide()
+    var matcher = NGramMatcher()
+    var charMatches: [Int]
+    var wordMatches: [Int]
 
     init(_ config: ChrF) {
         self.config = config
-        extractor = ChrFExtractor(config: config)
+        charMatches = Array(repeating: 0, count: config.charOrder)
+        wordMatches = Array(repeating: 0, count: config.wordOrder)
+    }
+
+    static func extract(
+        _ line: String, _ config: ChrF, _ interner: inout TokenInterner, into side: inout ChrFSide
+    ) {
+        let text = config.lowercase ? pythonLowercased(line) : line
+        if config.whitespace {
+            side.codePoints.removeAll(keepingCapacity: true)
+            side.codePoints.append(contentsOf: text.unicodeScalars.lazy.map(\.value))
+        } else {
+            codePointsWithoutWhitespace(Substring(text), into: &side.codePoints)
+        }
+        guard config.wordOrder > 0 else { return }
+        side.wordIDs.removeAll(keepingCapacity: true)
+        for word in chrFWords(Substring(text)) {
+            var w = word
+            side.wordIDs.append(w.withUTF8 { interner.id(of: $0) })
+        }
     }
 
     /// `[hyp, ref, match]` per order for the reference with the best F-score; the first
     /// reference wins a tie.
     mutating func statistics(hypothesis: String, references: [String]) -> [Int] {
-        extractor.extract(hypothesis, into: &hyp)
+        Self.extract(hypothesis, config, &interner, into: &hyp)
         var best: [Int] = []
         var bestScore = -1.0
         for r in references {
-            extractor.extract(r, into: &ref)
+            Self.extract(r, config, &interner, into: &ref)
             let stats = matchStatistics()
             let f = config.score(fromTotals: stats)
             if f > bestScore {
@@ -162,76 +183,28 @@ private struct ChrFCounter {
 
     /// `CHRF._get_match_statistics` for every order: the hypothesis count is 0 when the
     /// reference has no n-gram of that order ("don't count hits if no reference exists").
-    private func matchStatistics() -> [Int] {
+    private mutating func matchStatistics() -> [Int] {
         let nc = config.charOrder, nw = config.wordOrder
         var stats = Array(repeating: 0, count: 3 * (nc + nw))
-        func fill(_ base: Int, _ orders: Int, _ hypLen: Int, _ refLen: Int) {
+        func fill(_ base: Int, _ orders: Int, _ hypLen: Int, _ refLen: Int, _ matches: [Int]) {
             for k in 0..<orders {
                 let refCount = max(0, refLen - k)
                 stats[3 * (base + k)] = refCount > 0 ? max(0, hypLen - k) : 0
                 stats[3 * (base + k) + 1] = refCount
+                stats[3 * (base + k) + 2] = matches[k]
             }
         }
-        fill(0, nc, hyp.charLength, ref.charLength)
-        hyp.chars.forEachMatch(with: ref.chars) { key, matched in
-            stats[3 * (ngramOrder(of: key, bitsPerToken: 21) - 1) + 2] += matched
-        }
+        matcher.reset(hypothesis: hyp.codePoints)
+        matcher.addReference(ref.codePoints)
+        matcher.clippedMatches(maxOrder: nc, into: &charMatches)
+        fill(0, nc, hyp.codePoints.count, ref.codePoints.count, charMatches)
         if nw > 0 {
-            fill(nc, nw, hyp.wordLength, ref.wordLength)
-            hyp.words.forEachMatch(with: ref.words) { key, matched in
-                stats[3 * (nc + ngramOrder(of: key, bitsPerToken: 32) - 1) + 2] += matched
-            }
+            matcher.reset(hypothesis: hyp.wordIDs)
+            matcher.addReference(ref.wordIDs)
+            matcher.clippedMatches(maxOrder: nw, into: &wordMatches)
+            fill(nc, nw, hyp.wordIDs.count, ref.wordIDs.count, wordMatches)
         }
         return stats
-    }
-}
-
-/// Extracts one side's character and word n-grams, reusing its buffers.
-private struct ChrFExtractor {
-    let config: ChrF
-    var interner = TokenInterner()
-    var codePoints: [UInt32] = []
-    var scratch: [UInt128] = []
-    var wordIDs: [UInt32] = []
-
-    mutating func extract(_ line: String, into side: inout ChrFSide) {
-        let text = config.lowercase ? pythonLowercased(line) : line
-        // Character n-grams: code points + 1 (so none is 0) packed 21 bits apart.
-        if config.whitespace {
-            codePoints = text.unicodeScalars.map(\.value)
-        } else {
-            codePointsWithoutWhitespace(Substring(text), into: &codePoints)
-        }
-        side.charLength = codePoints.count
-        scratch.removeAll(keepingCapacity: true)
-        for i in 0..<codePoints.count {
-            var key: UInt128 = 0
-            for j in i..<min(codePoints.count, i + config.charOrder) {
-                key = (key << 21) | UInt128(codePoints[j] + 1)
-                scratch.append(key)
-            }
-        }
-        side.chars.assign(sorting: &scratch)
-        guard config.wordOrder > 0 else { return }
-        wordsWithPunctuationSplit(text)
-        side.wordLength = wordIDs.count
-        scratch.removeAll(keepingCapacity: true)
-        for i in 0..<wordIDs.count {
-            var key: UInt128 = 0
-            for j in i..<min(wordIDs.count, i + config.wordOrder) {
-                key = (key << 32) | UInt128(wordIDs[j])
-                scratch.append(key)
-            }
-        }
-        side.words.assign(sorting: &scratch)
-    }
-
-    mutating func wordsWithPunctuationSplit(_ text: String) {
-        wordIDs.removeAll(keepingCapacity: true)
-        for word in chrFWords(Substring(text)) {
-            var w = word
-            wordIDs.append(w.withUTF8 { interner.id(of: $0) })
-        }
     }
 }
 
