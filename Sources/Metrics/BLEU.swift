@@ -132,22 +132,14 @@ public struct BLEU: AdditiveMetric {
         for stream in references {
             precondition(stream.count == hypotheses.count, "reference stream length differs")
         }
-        let width = 2 + 2 * maxNgramOrder
         let config = self
-        let parts = inChunks(count: hypotheses.count) { range -> SegmentStatistics in
-            var counter = BLEUCounter(config)
-            var stats = SegmentStatistics(width: width, count: range.count)
-            var row = Array(repeating: 0, count: width)
-            for (r, i) in range.enumerated() {
+        return SegmentStatistics.computed(
+            count: hypotheses.count, width: 2 + 2 * maxNgramOrder,
+            makeState: { BLEUCounter(config) },
+            row: { counter, i, row in
                 counter.statistics(
                     hypothesis: hypotheses[i], references: references.map { $0[i] }, into: &row)
-                stats[r] = row[...]
-            }
-            return stats
-        }
-        var all = parts[0]
-        for part in parts.dropFirst() { all.append(contentsOf: part) }
-        return all
+            })
     }
 }
 

@@ -95,20 +95,14 @@ public struct ChrF: AdditiveMetric {
         for stream in references {
             precondition(stream.count == hypotheses.count, "reference stream length differs")
         }
-        let width = 3 * (charOrder + wordOrder)
         let config = self
-        let parts = inChunks(count: hypotheses.count) { range -> SegmentStatistics in
-            var counter = ChrFCounter(config)
-            var stats = SegmentStatistics(width: width, count: range.count)
-            for (r, i) in range.enumerated() {
-                stats[r] = counter.statistics(
-                    hypothesis: hypotheses[i], references: references.map { $0[i] })[...]
-            }
-            return stats
-        }
-        var all = parts[0]
-        for part in parts.dropFirst() { all.append(contentsOf: part) }
-        return all
+        return SegmentStatistics.computed(
+            count: hypotheses.count, width: 3 * (charOrder + wordOrder),
+            makeState: { ChrFCounter(config) },
+            row: { counter, i, row in
+                row = counter.statistics(
+                    hypothesis: hypotheses[i], references: references.map { $0[i] })
+            })
     }
 }
 

@@ -1,9 +1,6 @@
 // Sufficient statistics per segment, the currency of corpus metrics and of bootstrap
 // resampling (sacreBLEU's `_extract_corpus_statistics` returns the same rows).
 
-import Dispatch
-import Foundation
-
 /// One row of integers per segment, stored flat. BLEU's row is
 /// `[hypLength, refLength, correct₁…correctₙ, total₁…totalₙ]`; chrF's is
 /// `[hyp, ref, match]` for each n-gram order.
@@ -68,30 +65,4 @@ public protocol AdditiveMetric: Sendable {
     func segmentStatistics(hypotheses: [String], references: [[String]]) -> SegmentStatistics
     /// The corpus score, 0–100, from column sums of segment statistics.
     func score(fromTotals totals: [Int]) -> Double
-}
-
-/// Runs `body` over `count` items split into contiguous chunks on both cores, and returns
-/// the chunk results in order. Metrics parallelise over segments this way; each chunk has
-/// its own scratch state, so no locking is needed.
-func inChunks<T: Sendable>(
-    count: Int, minimumChunk: Int = 2048, _ body: @Sendable (Range<Int>) -> T
-) -> [T] {
-    let chunks = max(1, min(2, count / minimumChunk))
-    if chunks == 1 { return [body(0..<count)] }
-    let results = ResultBox<T>(count: chunks)
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        let lo = count * c / chunks
-        let hi = count * (c + 1) / chunks
-        results.set(c, body(lo..<hi))
-    }
-    return results.values.map { $0! }
-}
-
-/// Per-chunk results written from `concurrentPerform`; each index is written once, by one
-/// worker, before the results are read.
-private final class ResultBox<T>: @unchecked Sendable {
-    var values: [T?]
-    let lock = NSLock()
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ v: T) { lock.lock(); values[i] = v; lock.unlock() }
 }

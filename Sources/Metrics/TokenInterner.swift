@@ -1,13 +1,13 @@
-// Gives every distinct token (a byte string) a small integer, so that n-grams become
-// fixed-width integer keys that can be sorted and compared without building strings.
+// Gives every distinct token (a byte string) a small integer, so that word n-grams can be
+// matched as sequences of integers (`NGramMatcher`) without building strings.
 //
 // sacreBLEU keys its Counters by tuples of Python strings; two tokens are the same n-gram
 // element exactly when their code point sequences are equal, which for valid UTF-8 is
 // exactly when their bytes are equal. A dedicated open-addressing table is several times
 // faster than `Dictionary<String, _>`, whose hashing normalises Unicode.
 
-/// Maps byte strings to ids 1, 2, 3, … in order of first appearance. Id 0 is never given
-/// out, so packed n-gram keys of different orders never collide.
+/// Maps byte strings to ids 1, 2, 3, … in order of first appearance (0 marks an empty
+/// slot in the table).
 struct TokenInterner {
     private var arena: [UInt8] = []
     /// Start offset in `arena` of each interned token (index = id - 1), plus an end marker.
