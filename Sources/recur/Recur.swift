@@ -5,5 +5,8 @@ struct Recur: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recur",
         abstract: "Recurrent sequence-to-sequence models: train, translate, summarize.",
-        subcommands: [TokenizeCommand.self, DetokenizeCommand.self, BPECommand.self, VocabCommand.self, Bench.self])
+        subcommands: [
+            TokenizeCommand.self, DetokenizeCommand.self, BPECommand.self, VocabCommand.self,
+            EvaluateCommand.self, Bench.self,
+        ])
 }

@@ -1,1 +1,0 @@
-// Module Metrics: see README.md for its place in the layering.
