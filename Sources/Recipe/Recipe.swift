@@ -1,1 +1,76 @@
-// Module Recipe: see README.md for its place in the layering.
+import Foundation
+import Yams
+
+/// An experiment: data, text processing, model, training, decoding and evaluation. Every
+/// key has a default (see each section), unknown keys are errors, and `--set` overrides
+/// apply before validation, so a misspelt override is caught the same way.
+public struct Recipe: Sendable, Equatable {
+    public var name: String
+    public var data: DataSection
+    public var text: TextSection
+    public var model: ModelSection
+    public var training: TrainingSection
+    public var decoding: DecodingSection
+    public var evaluation: EvaluationSection
+    /// The recipe file it came from.
+    public var path: String
+
+    /// Reads and validates a recipe file, applying `overrides` (`training.learningRate=0.0005`).
+    public static func load(_ path: String, overrides: [String] = []) throws -> Recipe {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw RecipeError(file: path, path: "", message: "cannot read the recipe (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path, base: URL(fileURLWithPath: path).deletingLastPathComponent(), overrides: overrides)
+    }
+
+    /// Parses recipe text; relative data paths resolve against `base`.
+    public static func parse(_ text: String, file: String, base: URL, overrides: [String] = []) throws -> Recipe {
+        var root: Node
+        do { root = try Yams.compose(yaml: text) ?? Node.mapping(.init([])) } catch let error as YamlError {
+            throw RecipeError(file: file, path: "", message: "not valid YAML: \(error)")
+        }
+        for override in overrides { root = try apply(override, to: root) }
+        let overridden = Set(overrides.compactMap { $0.split(separator: "=", maxSplits: 1).first.map(String.init) })
+        let r = try SectionReader(file: file, path: "", node: root, overridden: overridden)
+        let name = try r.string("name", default: URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)
+        let recipe = Recipe(
+            name: name,
+            data: try DataSection(r.section("data"), base: base),
+            text: try TextSection(r.section("text")),
+            model: try ModelSection(r.section("model")),
+            training: try TrainingSection(r.section("training")),
+            decoding: try DecodingSection(r.section("decoding")),
+            evaluation: try EvaluationSection(r.section("evaluation")),
+            path: file)
+        try r.finish()
+        return recipe
+    }
+
+    /// Sets `a.b.c=value` in the YAML tree (creating mappings on the way).
+    static func apply(_ override: String, to root: Node) throws -> Node {
+        guard let equals = override.firstIndex(of: "="), equals != override.startIndex else {
+            throw RecipeError(file: "--set", path: override, message: "expected KEY=VALUE, e.g. training.learningRate=0.0005")
+        }
+        let keys = override[..<equals].split(separator: ".").map(String.init)
+        let valueText = String(override[override.index(after: equals)...])
+        let value: Node
+        do { value = try Yams.compose(yaml: valueText) ?? Node("") } catch {
+            throw RecipeError(file: "--set", path: keys.joined(separator: "."), message: "the value '\(valueText)' is not valid YAML")
+        }
+        func set(_ node: Node, _ keys: ArraySlice<String>) throws -> Node {
+            guard let key = keys.first else { return value }
+            var pairs: [(Node, Node)] = []
+            if case .mapping(let mapping) = node { pairs = mapping.map { ($0.key, $0.value) } } else if node != Node("") && keys.count < override.count {
+                throw RecipeError(file: "--set", path: keys.joined(separator: "."), message: "cannot set a key inside a value that is not a mapping")
+            }
+            if let i = pairs.firstIndex(where: { $0.0.string == key }) {
+                pairs[i].1 = try set(pairs[i].1, keys.dropFirst())
+            } else {
+                pairs.append((Node(key), try set(Node(""), keys.dropFirst())))
+            }
+            return .mapping(.init(pairs))
+        }
+        return try set(root, keys[...])
+    }
+}

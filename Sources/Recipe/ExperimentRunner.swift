@@ -1,0 +1,214 @@
+import Foundation
+import Metrics
+import NN
+import Seq2Seq
+import Tensor
+import Text
+
+/// Carries out a recipe in a run directory, stage by stage:
+///
+///     RUN/recipe.yaml        the resolved recipe (every default written out)
+///     RUN/data/              prepare: vocabularies, BPE codes, training data as ids
+///     RUN/train/             train: checkpoints/, train.jsonl (every step and validation)
+///     RUN/model/             the model bundle `recur translate --model` reads
+///     RUN/eval/              evaluate: each test set's translations
+///     RUN/results.json       every metric on every test set
+///     RUN/report.md          learning curves, results and sample translations
+///
+/// Each stage is skipped when what it reads is unchanged (`stages.json`), and an
+/// interrupted training continues from its last checkpoint.
+public final class ExperimentRunner {
+    public let recipe: Recipe
+    public let directory: URL
+    let log: (String) -> Void
+    var stages: StageCache
+
+    public init(recipe: Recipe, directory: URL, log: @escaping (String) -> Void) throws {
+        self.recipe = recipe
+        self.directory = directory
+        self.log = log
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        stages = StageCache(directory: directory)
+    }
+
+    public var bundleDirectory: URL { directory.appendingPathComponent("model") }
+
+    /// Runs every stage that is not already done; returns the results.
+    @discardableResult
+    public func run() throws -> RunResults {
+        try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: directory.appendingPathComponent("recipe.yaml"))
+        let prepareKey = StageCache.key([String(describing: recipe.data), String(describing: recipe.text),
+                                         StageCache.fingerprint([recipe.data.train.source, recipe.data.train.target]
+                                                                + (recipe.data.valid.map { [$0.source, $0.target] } ?? []))])
+        let data = try prepare(key: prepareKey)
+        let trainKey = StageCache.key([prepareKey, String(describing: recipe.model), String(describing: recipe.training),
+                                       String(describing: recipe.evaluation.validationBLEUSentences)])
+        try train(data, key: trainKey)
+        let evaluateKey = StageCache.key([trainKey, String(describing: recipe.decoding), String(describing: recipe.evaluation),
+                                          String(describing: recipe.data.test),
+                                          StageCache.fingerprint(recipe.data.test.flatMap { [$0.files.source, $0.files.target] })])
+        let results = try evaluate(key: evaluateKey)
+        try Report.write(recipe: recipe, results: results, run: directory)
+        log("report: \(directory.appendingPathComponent("report.md").path)")
+        return results
+    }
+
+    // MARK: Stages
+
+    func prepare(key: String) throws -> PreparedData {
+        let dataDirectory = PreparedData.directory(directory)
+        if stages.isDone("prepare", key: key) {
+            log("prepare: up to date")
+            return try PreparedData.load(from: dataDirectory)
+        }
+        log("prepare: tokenising, learning BPE, building vocabularies")
+        try stages.mark("prepare", key: key, done: false)
+        let data = try PreparedData.prepare(recipe, log: { self.log("prepare: " + $0) })
+        try data.save(to: dataDirectory)
+        try stages.mark("prepare", key: key, done: true)
+        return data
+    }
+
+    func train(_ data: PreparedData, key: String) throws {
+        if stages.isDone("train", key: key) {
+            log("train: up to date")
+            return
+        }
+        let trainDirectory = directory.appendingPathComponent("train")
+        if !stages.isStarted("train", key: key) {
+            try? FileManager.default.removeItem(at: trainDirectory)  // a changed recipe starts afresh
+        }
+        try FileManager.default.createDirectory(at: trainDirectory, withIntermediateDirectories: true)
+        try stages.mark("train", key: key, done: false)
+
+        var modelConfig = recipe.model.config
+        modelConfig.sourceVocabularySize = data.sourceVocabulary.count
+        modelConfig.targetVocabularySize = data.targetVocabulary.count
+        let model = Seq2SeqModel(modelConfig, seed: recipe.training.config.seed)
+        log("train: \(model.parameterCount) parameters; logging to \(trainDirectory.appendingPathComponent("train.jsonl").path)")
+        let trainer = Trainer(model: model, config: recipe.training.config, directory: trainDirectory,
+                              log: try TrainingLog(url: trainDirectory.appendingPathComponent("train.jsonl")))
+        try trainer.resumeIfPossible()
+        let bundle = makeBundle(data, modelConfig: modelConfig)
+        if recipe.evaluation.validationBLEUSentences > 0, let valid = recipe.data.valid {
+            let references = try readLines(valid.target)
+            let sources = try readLines(valid.source)
+            let count = min(recipe.evaluation.validationBLEUSentences, sources.count)
+            let translator = try Translator(model: model, bundle: bundle)
+            trainer.extraMetrics = { _ in
+                let hypotheses = try translator.translateGreedy(Array(sources.prefix(count)), maxLength: self.maxLength)
+                let bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [Array(references.prefix(count))])
+                return ["bleu": bleu.score]
+            }
+        }
+        let batching = BatchingOptions(budget: recipe.training.config.batchSentences.map { .sentences($0) } ?? .tokens(recipe.training.config.batchTokens))
+        let seed = recipe.training.config.seed
+        let validation = try batching.batchesWithoutShuffling(data.valid)
+        let summary = try trainer.train(batchesOfEpoch: { epoch in
+            var generator = SplitMix64(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+            return try batching.batches(data.train, generator: &generator).map(SentencePairs.init)
+        }, validation: validation.isEmpty ? nil : validation)
+        if summary.interrupted {
+            throw RunInterrupted(description: "training interrupted at step \(summary.steps); run the same command again to continue")
+        }
+        // The bundle holds the best checkpoint's weights (the last when there was no validation).
+        let checkpoints = trainDirectory.appendingPathComponent("checkpoints")
+        if let best = summary.bestCheckpoint {
+            let weights = checkpoints.appendingPathComponent(best).appendingPathComponent("model.safetensors")
+            try model.load(try SafeTensors.read(weights).tensors, source: weights.path)
+            log("train: done after \(summary.steps) steps; best \(recipe.training.config.earlyStoppingMetric.rawValue) \(summary.bestMetric.map { String(format: "%.3f", $0) } ?? "-") at \(best)")
+        }
+        try bundle.save(model, to: bundleDirectory)
+        try stages.mark("train", key: key, done: true)
+    }
+
+    func makeBundle(_ data: PreparedData, modelConfig: ModelConfig) -> ModelBundle {
+        ModelBundle(settings: .init(model: modelConfig, tokenizer: recipe.text.tokenizer),
+                    sourceVocabulary: data.sourceVocabulary, targetVocabulary: data.targetVocabulary,
+                    sourceBPE: data.sourceBPE, recipe: recipe.resolvedYAML)
+    }
+
+    /// The decoding length limit for a source of n tokens.
+    var maxLength: (Int) -> Int {
+        let (ratio, cap) = (recipe.decoding.maxLengthRatio, recipe.decoding.maxLength)
+        return { n in min(cap, Int(ratio * Double(n)) + 10) }
+    }
+
+    func evaluate(key: String) throws -> RunResults {
+        let resultsURL = directory.appendingPathComponent("results.json")
+        if stages.isDone("evaluate", key: key), let results = try? RunResults.load(resultsURL) {
+            log("evaluate: up to date")
+            return results
+        }
+        try stages.mark("evaluate", key: key, done: false)
+        let (bundle, model) = try ModelBundle.load(from: bundleDirectory)
+        let translator = try Translator(model: model, bundle: bundle)
+        let evalDirectory = directory.appendingPathComponent("eval")
+        try FileManager.default.createDirectory(at: evalDirectory, withIntermediateDirectories: true)
+        var results = RunResults(recipe: recipe.name)
+        for test in recipe.data.test {
+            let sources = try readLines(test.files.source), references = try readLines(test.files.target)
+            guard sources.count == references.count else {
+                throw RecipeError(file: recipe.path, path: "data.test.\(test.name)",
+                                  message: "\(test.files.source) has \(sources.count) lines but \(test.files.target) has \(references.count)")
+            }
+            let clock = ContinuousClock()
+            var hypotheses: [String] = []
+            let elapsed = try clock.measure {
+                hypotheses = try translator.translateGreedy(sources, batchSize: recipe.decoding.batchSize, maxLength: maxLength)
+            }
+            try AtomicFile.write(Data((hypotheses.joined(separator: "\n") + "\n").utf8), to: evalDirectory.appendingPathComponent("\(test.name).hyp"))
+            var scores: [String: Double] = [:]
+            for metric in recipe.evaluation.metrics {
+                switch metric {
+                case .bleu:
+                    scores["bleu"] = BLEU().corpusScore(hypotheses: hypotheses, references: [references]).score
+                    scores["bleuLowercase"] = BLEU(lowercase: true).corpusScore(hypotheses: hypotheses, references: [references]).score
+                case .chrf:
+                    scores["chrf"] = ChrF().corpusScore(hypotheses: hypotheses, references: [references])
+                case .rouge:
+                    let rouge = Rouge().corpusScore(predictions: hypotheses, references: [references])
+                    for (kind, score) in rouge { scores[kind.rawValue] = score.fmeasure * 100 }
+                }
+            }
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let samples = (0..<min(recipe.evaluation.samples, sources.count)).map {
+                RunResults.Sample(source: sources[$0], reference: references[$0], hypothesis: hypotheses[$0])
+            }
+            results.tests.append(.init(name: test.name, sentences: sources.count, seconds: seconds, scores: scores, samples: samples))
+            let shown = scores.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.2f", $0.value))" }.joined(separator: ", ")
+            log("evaluate: \(test.name): \(shown) (\(sources.count) sentences in \(String(format: "%.1f", seconds)) s)")
+        }
+        try results.save(resultsURL)
+        try stages.mark("evaluate", key: key, done: true)
+        return results
+    }
+
+    func readLines(_ path: String) throws -> [String] {
+        try Text.readLines(path)
+    }
+}
+
+/// Training was interrupted (Ctrl-C); the run continues where it stopped next time.
+public struct RunInterrupted: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension SentencePairs {
+    /// The unpadded sentences of a padded `Text.Batch`.
+    init(_ batch: Batch) {
+        let sources = (0..<batch.size).map { b in Array(batch.source[b * batch.sourceLength..<b * batch.sourceLength + batch.sourceLengths[b]]) }
+        let targets = (0..<batch.size).map { b in Array(batch.targetOutput[b * batch.targetLength..<b * batch.targetLength + batch.targetLengths[b] - 1]) }
+        self.init(sources: sources, targets: targets)
+    }
+}
+
+extension BatchingOptions {
+    /// Batches in corpus order (for validation).
+    func batchesWithoutShuffling(_ examples: [Example]) throws -> [SentencePairs] {
+        var options = self
+        options.shuffle = false
+        var unused = SplitMix64(seed: 0)
+        return try options.batches(examples, generator: &unused).map(SentencePairs.init)
+    }
+}

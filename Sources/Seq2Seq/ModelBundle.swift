@@ -1,0 +1,79 @@
+import Foundation
+import Tensor
+import Text
+
+/// Everything `translate` needs, in one directory:
+///
+///     model.safetensors   the weights (Python reads them with safetensors)
+///     config.json         the model's shape, the tokenizer's options, the BPE separator
+///     source.vocab        vocabularies, one token and its count a line
+///     target.vocab
+///     source.bpe          BPE merges for the source side (subword-nmt's format), if any
+///     recipe.yaml         the recipe that trained it, when it came from one
+public struct ModelBundle {
+    /// What config.json holds.
+    public struct Settings: Codable, Sendable, Equatable {
+        public var model: ModelConfig
+        public var tokenizer: TokenizerOptions
+        public var bpeSeparator: String
+        public var format = 1
+
+        public init(model: ModelConfig, tokenizer: TokenizerOptions, bpeSeparator: String = "@@") {
+            self.model = model
+            self.tokenizer = tokenizer
+            self.bpeSeparator = bpeSeparator
+        }
+    }
+
+    public var settings: Settings
+    public var sourceVocabulary: Vocabulary
+    public var targetVocabulary: Vocabulary
+    public var sourceBPE: BPECodes?
+    public var recipe: String?
+
+    public init(settings: Settings, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary, sourceBPE: BPECodes?, recipe: String? = nil) {
+        (self.settings, self.sourceVocabulary, self.targetVocabulary, self.sourceBPE, self.recipe) =
+            (settings, sourceVocabulary, targetVocabulary, sourceBPE, recipe)
+    }
+
+    /// Writes the bundle with `model`'s weights into `directory` (created if needed). The
+    /// weights go last, atomically, so a bundle with weights is always complete.
+    public func save(_ model: Seq2SeqModel, to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(settings), to: directory.appendingPathComponent("config.json"))
+        try AtomicFile.write(Data(sourceVocabulary.serialized().utf8), to: directory.appendingPathComponent("source.vocab"))
+        try AtomicFile.write(Data(targetVocabulary.serialized().utf8), to: directory.appendingPathComponent("target.vocab"))
+        let bpePath = directory.appendingPathComponent("source.bpe")
+        if let sourceBPE { try AtomicFile.write(Data(sourceBPE.serialized().utf8), to: bpePath) } else { try? FileManager.default.removeItem(at: bpePath) }
+        if let recipe { try AtomicFile.write(Data(recipe.utf8), to: directory.appendingPathComponent("recipe.yaml")) }
+        try SafeTensors.write(model.parameters, metadata: ["format": "recur-1"], to: directory.appendingPathComponent("model.safetensors"))
+    }
+
+    /// Reads a bundle and builds its model.
+    public static func load(from directory: URL) throws -> (bundle: ModelBundle, model: Seq2SeqModel) {
+        let path = directory.path
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path) else {
+            throw WeightsError(description: "\(path): not a model bundle (no model.safetensors); pass the directory `recur run` wrote as RUN/model")
+        }
+        let settings: Settings
+        do {
+            settings = try JSONDecoder().decode(Settings.self, from: Data(contentsOf: directory.appendingPathComponent("config.json")))
+        } catch {
+            throw WeightsError(description: "\(path)/config.json: cannot read the model settings (\(error))")
+        }
+        let bpePath = directory.appendingPathComponent("source.bpe").path
+        let bundle = ModelBundle(
+            settings: settings,
+            sourceVocabulary: try Vocabulary(contentsOf: directory.appendingPathComponent("source.vocab").path),
+            targetVocabulary: try Vocabulary(contentsOf: directory.appendingPathComponent("target.vocab").path),
+            sourceBPE: FileManager.default.fileExists(atPath: bpePath) ? try BPECodes(contentsOf: bpePath) : nil,
+            recipe: try? String(contentsOf: directory.appendingPathComponent("recipe.yaml"), encoding: .utf8))
+        if let problem = settings.model.problems.first { throw WeightsError(description: "\(path)/config.json: \(problem)") }
+        let model = Seq2SeqModel(settings.model, seed: 0)
+        let weightsPath = directory.appendingPathComponent("model.safetensors")
+        try model.load(try SafeTensors.read(weightsPath).tensors, source: weightsPath.path)
+        return (bundle, model)
+    }
+}
