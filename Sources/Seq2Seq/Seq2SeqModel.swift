@@ -2,7 +2,10 @@ import NN
 import Tensor
 
 /// An attentional encoder–decoder (Bahdanau et al. 2015; Luong et al. 2015).
-public final class Seq2SeqModel: Layer {
+///
+/// Its layers hold only constant references to parameter tensors, so several threads may
+/// decode with one model at once; train it from one thread at a time.
+public final class Seq2SeqModel: Layer, @unchecked Sendable {
     public let config: ModelConfig
     public let encoder: Encoder
     public let decoder: Decoder

@@ -91,11 +91,15 @@ public enum KernelBenchmark {
         let a = Tensor.parameter(s.transposeA ? [s.k, s.m] : [s.m, s.k], .uniform(1), generator: &g)
         let b = Tensor.parameter(s.transposeB ? [s.n, s.k] : [s.k, s.n], .uniform(1), generator: &g)
         let c = Tensor.zeros([s.m, s.n])
+        // The bare call, with OpenBLAS's own threads (the engine keeps OpenBLAS at one and
+        // splits products itself).
+        openblas_set_num_threads(Int32(Engine.threadCount))
         let blas = medianSeconds {
-            gemm(transposeA: s.transposeA, transposeB: s.transposeB, m: s.m, n: s.n, k: s.k,
-                 a: a.pointer, lda: s.transposeA ? s.m : s.k, b: b.pointer, ldb: s.transposeB ? s.k : s.n,
-                 beta: 0, c: c.pointer, ldc: s.n)
+            cblas_sgemm(CblasRowMajor, s.transposeA ? CblasTrans : CblasNoTrans, s.transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(s.m), Int32(s.n), Int32(s.k), 1, a.pointer, Int32(s.transposeA ? s.m : s.k),
+                        b.pointer, Int32(s.transposeB ? s.k : s.n), 0, c.pointer, Int32(s.n))
         }
+        openblas_set_num_threads(1)
         let engine = medianSeconds { _ = matmul(a, b, transposeA: s.transposeA, transposeB: s.transposeB) }
         return ProductResult(config: config, name: s.name, shape: "[\(s.m)x\(s.k)]x[\(s.k)x\(s.n)]",
                              blasGFLOPs: s.flops / blas / 1e9, engineGFLOPs: s.flops / engine / 1e9)

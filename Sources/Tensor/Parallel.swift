@@ -2,25 +2,38 @@ import CBLAS
 import Dispatch
 import _Kernels
 
-/// How many cores the engine uses: OpenBLAS's threads for matrix products, and the chunks
-/// that large elementwise kernels are split into.
+/// How many cores the engine uses. OpenBLAS itself runs single-threaded; the engine splits
+/// large matrix products and large elementwise kernels into blocks on GCD's threads.
 public enum Engine {
-    /// Sets the number of threads for BLAS and for the engine's own kernels. A start-up
-    /// setting: OpenBLAS must not be resized while another thread is in a matrix product,
-    /// so this calls it only when the count changes.
+    /// Sets the number of threads for matrix products and kernels. A start-up setting.
     public static func setThreads(_ count: Int) {
         precondition(count >= 1, "thread count must be at least 1")
         checkCPU()
         threads = count
-        if Int(openblas_get_num_threads()) != count { openblas_set_num_threads(Int32(count)) }
+        singleThreadedBLAS()
     }
 
     /// Threads in use.
     public static var threadCount: Int { threads }
 
+    /// Products of at least this many multiply-adds (M·N·K) are split across threads: below
+    /// it, waking a second thread costs more than it saves.
+    static let minimumSplitProduct = 1 << 20
+
     // Written by `setThreads` (a setting, before work starts), read by every kernel call;
     // tests set it alone to compare split and unsplit kernels.
-    nonisolated(unsafe) static var threads = max(1, Int(openblas_get_num_threads()))
+    nonisolated(unsafe) static var threads = initialThreads()
+
+    private static func initialThreads() -> Int {
+        singleThreadedBLAS()
+        return max(1, Int(openblas_get_num_procs()))
+    }
+
+    /// OpenBLAS's own threads would spin between products and fight the engine's; one
+    /// thread, set once (resizing it while another thread is in a product is unsafe).
+    private static func singleThreadedBLAS() {
+        if openblas_get_num_threads() != 1 { openblas_set_num_threads(1) }
+    }
 
     /// Stops with a clear message on a CPU that cannot run the kernels.
     public static func checkCPU() {

@@ -1,0 +1,205 @@
+import Foundation
+import NN
+import Tensor
+
+/// Batched beam search (fairseq's scheme, as the reference's): each sentence keeps K live
+/// hypotheses; each step scores the 2K best extensions, `</s>` among the top K finishes a
+/// hypothesis, the best K others continue, and a sentence leaves the batch once it has K
+/// finished hypotheses. With several models, their log-probabilities are averaged
+/// (an ensemble).
+///
+/// One search is `expand` (score every extension), `prune` (keep the best), and `finalize`
+/// (rank a sentence's finished hypotheses), repeated step by step.
+public final class BeamSearch {
+    public let models: [Seq2SeqModel]
+    public let options: SearchOptions
+
+    public init(models: [Seq2SeqModel], options: SearchOptions) {
+        precondition(!models.isEmpty, "beam search needs a model")
+        precondition(Set(models.map(\.config.targetVocabularySize)).count == 1, "an ensemble's models must share a target vocabulary")
+        precondition(options.beamSize >= 1 && options.nbest >= 1, "beam size and n-best must be at least 1")
+        self.models = models
+        self.options = options
+    }
+
+    /// A live hypothesis.
+    struct Beam {
+        var tokens: [Int32] = []
+        var logProbability = 0.0
+        var attention: [[Float]] = []
+        var coverage: [Float] = []
+        static let dead = Beam(logProbability: -.infinity)
+    }
+
+    /// An extension of beam `beam` by `token`, with its cumulative log-probability.
+    struct Candidate {
+        var score: Double
+        var beam: Int
+        var token: Int32
+    }
+
+    /// Per-model search state for the active rows (sentence a's beam k is row a·K + k).
+    struct ModelState {
+        var encoded: EncodedSource
+        var decoder: DecoderState
+    }
+
+    /// Searches each source; returns up to `nbest` hypotheses per sentence, best first.
+    public func search(_ sources: [[Int32]]) -> [[Hypothesis]] {
+        Tape.withoutRecording {
+            guard !sources.isEmpty else { return [] }
+            let k = options.beamSize
+            let replicate = sources.indices.flatMap { Array(repeating: Int32($0), count: k) }
+            var states = models.map { model -> ModelState in
+                let encoded = model.encode(SourceBatch(sources)).selecting(rows: replicate)
+                return ModelState(encoded: encoded, decoder: model.decoder.initialState(encoded))
+            }
+            var active = Array(sources.indices)
+            var beams = sources.map { _ in [Beam()] + Array(repeating: Beam.dead, count: k - 1) }
+            var finished = [[Hypothesis]](repeating: [], count: sources.count)
+            var step = 0
+            while !active.isEmpty {
+                let (logProbabilities, attention) = expand(&states, beams: beams)
+                let vocabulary = logProbabilities.shape[1]
+                var keepRows: [Int32] = [], keepSentences: [Int32] = [], nextBeams: [[Beam]] = []
+                for (a, sentence) in active.enumerated() {
+                    let sourceLength = sources[sentence].count
+                    let candidates = bestExtensions(beams[a], rows: a * k, logProbabilities: logProbabilities.pointer,
+                                                    vocabulary: vocabulary, step: step, limit: options.lengthLimit(sourceLength))
+                    let (continuing, done) = prune(candidates, beams: beams[a], attention: attention, firstRow: a * k,
+                                                   sourceLength: sourceLength, step: step, finished: &finished[sentence])
+                    guard !done else { continue }
+                    keepSentences.append(Int32(a))
+                    keepRows += continuing.map { Int32(a * k + $0.row) }
+                    nextBeams.append(continuing.map(\.beam))
+                }
+                active = keepSentences.map { active[Int($0)] }
+                beams = nextBeams
+                for m in states.indices {
+                    states[m].decoder = states[m].decoder.selecting(rows: keepRows)
+                    if keepSentences.count * k < states[m].encoded.memory.shape[0] {
+                        // A sentence's K rows of the encoding are identical, so its first K serve.
+                        states[m].encoded = states[m].encoded.selecting(rows: keepSentences.flatMap { a in (0..<Int32(k)).map { Int32(a) * Int32(k) + $0 } })
+                    }
+                }
+                step += 1
+            }
+            return finished.map { finalize($0) }
+        }
+    }
+
+    // MARK: Steps
+
+    /// Runs every model one step on all active rows; returns the (ensemble-averaged)
+    /// log-probabilities (R, V) and attention weights (R, S).
+    func expand(_ states: inout [ModelState], beams: [[Beam]]) -> (Tensor, Tensor) {
+        let inputs = beams.flatMap { $0.map { $0.tokens.last ?? SpecialToken.beginning } }
+        var noDropout: RandomGenerator? = nil
+        var logProbabilities: Tensor?, attention: Tensor?
+        for (m, model) in models.enumerated() {
+            let step = model.decoder.step(model.decoder.embedding(inputs), state: states[m].decoder, encoded: states[m].encoded, dropout: &noDropout)
+            states[m].decoder = step.state
+            let logp = model.decoder.logits(step.attentional).logSoftmax()
+            logProbabilities = logProbabilities.map { $0 + logp } ?? logp
+            attention = attention.map { $0 + step.weights } ?? step.weights
+        }
+        if models.count > 1 {
+            let scale = 1 / Float(models.count)
+            return (logProbabilities! * scale, attention! * scale)
+        }
+        return (logProbabilities!, attention!)
+    }
+
+    /// The 2K best extensions of a sentence's beams, best first. At the length limit only
+    /// `</s>` may follow; before `minLength` it may not; padding and `<s>` never.
+    func bestExtensions(_ beams: [Beam], rows firstRow: Int, logProbabilities: UnsafePointer<Float>, vocabulary: Int,
+                        step: Int, limit: Int) -> [Candidate] {
+        let keep = 2 * options.beamSize
+        var best: [Candidate] = []
+        best.reserveCapacity(keep + 1)
+        func offer(_ candidate: Candidate) {
+            guard candidate.score > -.infinity, best.count < keep || candidate.score > best[best.count - 1].score else { return }
+            let position = best.firstIndex { $0.score < candidate.score } ?? best.count
+            best.insert(candidate, at: position)
+            if best.count > keep { best.removeLast() }
+        }
+        let end = Int(SpecialToken.end)
+        for (b, beam) in beams.enumerated() where beam.logProbability > -.infinity {
+            let row = logProbabilities + (firstRow + b) * vocabulary
+            if step >= limit {  // forced end; a model that puts no mass on </s> still ends here
+                let p = row[end].isFinite ? Double(row[end]) : 0
+                offer(Candidate(score: beam.logProbability + p, beam: b, token: SpecialToken.end))
+                continue
+            }
+            let blocked = blockedTokens(beam.tokens)
+            // Only values that can enter the list are worth a Candidate: compare first.
+            for v in 0..<vocabulary {
+                let score = beam.logProbability + Double(row[v])
+                if best.count == keep && score <= best[keep - 1].score { continue }
+                if v == Int(SpecialToken.padding) || v == Int(SpecialToken.beginning) { continue }
+                if v == end && step < options.minLength { continue }
+                if !blocked.isEmpty && blocked.contains(Int32(v)) { continue }
+                offer(Candidate(score: score, beam: b, token: Int32(v)))
+            }
+        }
+        return best
+    }
+
+    /// Tokens that would repeat an n-gram of `tokens` (n = `blockRepeatedNgrams`).
+    func blockedTokens(_ tokens: [Int32]) -> Set<Int32> {
+        let n = options.blockRepeatedNgrams
+        guard n > 0, tokens.count >= n else { return [] }
+        let prefix = tokens.suffix(n - 1)
+        var blocked: Set<Int32> = []
+        for start in 0...(tokens.count - n) where tokens[start..<start + n - 1].elementsEqual(prefix) {
+            blocked.insert(tokens[start + n - 1])
+        }
+        return blocked
+    }
+
+    /// Moves `</s>` extensions among the top K to `finished` and keeps the K best others.
+    /// Returns the continuing beams with the row each came from, and whether the sentence
+    /// is done (K finished hypotheses, or nothing left to extend).
+    func prune(_ candidates: [Candidate], beams: [Beam], attention: Tensor, firstRow: Int, sourceLength: Int, step: Int,
+               finished: inout [Hypothesis]) -> (continuing: [(beam: Beam, row: Int)], done: Bool) {
+        let k = options.beamSize, width = attention.shape[1]
+        func extended(_ c: Candidate) -> Beam {
+            var beam = beams[c.beam]
+            let weights = Array(UnsafeBufferPointer(start: attention.pointer + (firstRow + c.beam) * width, count: sourceLength))
+            beam.tokens.append(c.token)
+            beam.logProbability = c.score
+            beam.attention.append(weights)
+            beam.coverage = beam.coverage.isEmpty ? weights : zip(beam.coverage, weights).map(+)
+            return beam
+        }
+        var continuing: [(beam: Beam, row: Int)] = []
+        for (rank, candidate) in candidates.enumerated() {
+            if candidate.token == SpecialToken.end {
+                if rank < k {
+                    let beam = extended(candidate)
+                    finished.append(Hypothesis(tokens: Array(beam.tokens.dropLast()), score: score(beam), logProbability: beam.logProbability,
+                                               attention: beam.attention))
+                }
+            } else if continuing.count < k {
+                continuing.append((extended(candidate), candidate.beam))
+            }
+        }
+        let done = finished.count >= k || continuing.isEmpty
+        while !done && continuing.count < k { continuing.append((Beam.dead, continuing[0].row)) }
+        return (continuing, done)
+    }
+
+    /// The ranking score of a finished beam: normalised log-probability plus coverage penalty.
+    func score(_ beam: Beam) -> Double {
+        var score = options.normalize(beam.logProbability, length: beam.tokens.count)
+        if options.coveragePenalty > 0 {
+            score += options.coveragePenalty * beam.coverage.reduce(0.0) { $0 + Foundation.log(Double(min(max($1, 1e-10), 1))) }
+        }
+        return score
+    }
+
+    /// A sentence's `nbest` best finished hypotheses.
+    func finalize(_ hypotheses: [Hypothesis]) -> [Hypothesis] {
+        Array(hypotheses.sorted { $0.score > $1.score }.prefix(options.nbest))
+    }
+}
