@@ -96,7 +96,7 @@ public final class ExperimentRunner {
             let count = min(recipe.evaluation.validationBLEUSentences, sources.count)
             let translator = try Translator(model: model, bundle: bundle)
             trainer.extraMetrics = { _ in
-                let hypotheses = try translator.translateGreedy(Array(sources.prefix(count)), maxLength: self.maxLength)
+                let hypotheses = try translator.translateGreedy(Array(sources.prefix(count)), options: self.recipe.decoding.search)
                 let bleu = BLEU().corpusScore(hypotheses: hypotheses, references: [Array(references.prefix(count))])
                 return ["bleu": bleu.score]
             }
@@ -128,12 +128,6 @@ public final class ExperimentRunner {
                     sourceBPE: data.sourceBPE, recipe: recipe.resolvedYAML)
     }
 
-    /// The decoding length limit for a source of n tokens.
-    var maxLength: (Int) -> Int {
-        let (ratio, cap) = (recipe.decoding.maxLengthRatio, recipe.decoding.maxLength)
-        return { n in min(cap, Int(ratio * Double(n)) + 10) }
-    }
-
     func evaluate(key: String) throws -> RunResults {
         let resultsURL = directory.appendingPathComponent("results.json")
         if stages.isDone("evaluate", key: key), let results = try? RunResults.load(resultsURL) {
@@ -155,7 +149,7 @@ public final class ExperimentRunner {
             let clock = ContinuousClock()
             var hypotheses: [String] = []
             let elapsed = try clock.measure {
-                hypotheses = try translator.translateGreedy(sources, batchSize: recipe.decoding.batchSize, maxLength: maxLength)
+                hypotheses = try translator.translate(sources, options: recipe.decoding.search, batchSize: recipe.decoding.batchSize).map(\.text)
             }
             try AtomicFile.write(Data((hypotheses.joined(separator: "\n") + "\n").utf8), to: evalDirectory.appendingPathComponent("\(test.name).hyp"))
             var scores: [String: Double] = [:]

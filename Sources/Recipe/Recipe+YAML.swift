@@ -91,11 +91,16 @@ extension Recipe {
         add("threads", t.threads)
 
         lines += ["", "decoding:"]
-        add("beamSize", decoding.beamSize)
-        add("lengthPenalty", decoding.lengthPenalty)
-        add("coveragePenalty", decoding.coveragePenalty)
-        add("maxLengthRatio", decoding.maxLengthRatio)
-        add("maxLength", decoding.maxLength)
+        let d = decoding.search
+        add("beamSize", d.beamSize)
+        add("lengthNormalization", d.lengthNormalization.rawValue)
+        add("lengthPenalty", d.lengthPenalty)
+        add("coveragePenalty", d.coveragePenalty)
+        add("minLength", d.minLength)
+        add("maxLengthRatio", d.maxLengthRatio)
+        add("maxLength", d.maxLength)
+        add("blockRepeatedNgrams", d.blockRepeatedNgrams)
+        add("nbest", d.nbest)
         add("batchSize", decoding.batchSize)
 
         lines += ["", "evaluation:"]

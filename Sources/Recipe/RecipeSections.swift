@@ -183,25 +183,22 @@ public struct TrainingSection: Sendable, Equatable {
     }
 }
 
-/// `decoding`: search settings for translation and evaluation.
+/// `decoding`: search settings for translation and evaluation (see `SearchOptions`).
 public struct DecodingSection: Sendable, Equatable {
-    public var beamSize = 5
-    /// GNMT length penalty α: scores are divided by ((5 + length) / 6)^α (Wu et al. 2016, §7).
-    public var lengthPenalty = 1.0
-    /// GNMT coverage penalty β (0: none).
-    public var coveragePenalty = 0.0
-    /// Output at most maxLengthRatio × source length + 10 tokens…
-    public var maxLengthRatio = 2.0
-    /// …and never more than this.
-    public var maxLength = 250
+    public var search = SearchOptions()
     public var batchSize = 32
 
     init(_ r: SectionReader) throws {
-        beamSize = try r.int("beamSize", default: beamSize, range: 1...256)
-        lengthPenalty = try r.double("lengthPenalty", default: lengthPenalty, range: 0...10)
-        coveragePenalty = try r.double("coveragePenalty", default: coveragePenalty, range: 0...10)
-        maxLengthRatio = try r.double("maxLengthRatio", default: maxLengthRatio, range: 0.1...100)
-        maxLength = try r.int("maxLength", default: maxLength, range: 1...100_000)
+        search.beamSize = try r.int("beamSize", default: search.beamSize, range: 1...256)
+        search.lengthNormalization = try r.choice("lengthNormalization", default: search.lengthNormalization)
+        search.lengthPenalty = try r.double("lengthPenalty", default: search.lengthPenalty, range: 0...10)
+        search.coveragePenalty = try r.double("coveragePenalty", default: search.coveragePenalty, range: 0...10)
+        search.minLength = try r.int("minLength", default: search.minLength, range: 0...100_000)
+        search.maxLengthRatio = try r.double("maxLengthRatio", default: search.maxLengthRatio, range: 0...100)
+        search.maxLength = try r.int("maxLength", default: search.maxLength, range: 1...100_000)
+        search.blockRepeatedNgrams = try r.int("blockRepeatedNgrams", default: search.blockRepeatedNgrams, range: 0...100)
+        search.nbest = try r.int("nbest", default: search.nbest, range: 1...256)
+        if search.nbest > search.beamSize { throw r.invalid("nbest", "n-best \(search.nbest) exceeds beamSize \(search.beamSize)") }
         batchSize = try r.int("batchSize", default: batchSize, range: 1...100_000)
         try r.finish()
     }

@@ -2,6 +2,27 @@ import Foundation
 import Tensor
 import Text
 
+/// One translated line: its hypotheses, best first.
+public struct Translation: Sendable, Equatable {
+    public struct Candidate: Sendable, Equatable {
+        /// The detokenised text.
+        public var text: String
+        /// Output subword tokens (without `</s>`).
+        public var tokens: [String]
+        public var score: Double
+        public var logProbability: Double
+        /// For each output token and `</s>`, attention over the source tokens.
+        public var attention: [[Float]]
+        /// For each output token, the source token it attended to most.
+        public var alignment: [Int]
+    }
+    /// The source's subword tokens, as the model read them.
+    public var sourceTokens: [String]
+    public var candidates: [Candidate]
+    /// The best candidate's text ("" for an empty line).
+    public var text: String { candidates.first?.text ?? "" }
+}
+
 /// Raw text in, raw text out: the bundle's tokenizer, BPE and vocabularies around a
 /// model's search.
 public final class Translator {
@@ -9,6 +30,8 @@ public final class Translator {
     public let bundle: ModelBundle
     let tokenizer: Tokenizer
     let bpe: BPE?
+    /// Replace `<unk>` in outputs by the source token it attended to most (Luong et al. 2015b).
+    public var replaceUnknown = true
 
     public init(model: Seq2SeqModel, bundle: ModelBundle) throws {
         self.model = model
@@ -17,30 +40,62 @@ public final class Translator {
         bpe = bundle.sourceBPE.map { BPE(codes: $0, separator: bundle.settings.bpeSeparator) }
     }
 
-    /// Source ids of a raw line (tokenised, segmented, without `</s>`).
-    public func encode(_ line: String) throws -> [Int32] {
+    /// The subword tokens of a raw line.
+    public func sourceTokens(_ line: String) throws -> [String] {
         var tokens = try tokenizer.tokenize(line)
         if let bpe { tokens = bpe.apply(tokens) }
-        return bundle.sourceVocabulary.encode(tokens)
+        return tokens
     }
 
-    /// The text of output ids: subwords joined and detokenised.
-    public func decode(_ ids: [Int32]) -> String {
-        var line = bundle.targetVocabulary.decode(ids).joined(separator: " ")
-        line = TextStreams.removeBPESeparators(line, separator: bundle.settings.bpeSeparator)
+    /// The text of output tokens: subwords joined and detokenised.
+    public func detokenize(_ tokens: [String]) -> String {
+        let line = TextStreams.removeBPESeparators(tokens.joined(separator: " "), separator: bundle.settings.bpeSeparator)
         return tokenizer.detokenizeLine(line)
     }
 
-    /// Translates lines greedily, `batchSize` at a time; an empty line gives an empty line.
-    public func translateGreedy(_ lines: [String], batchSize: Int = 64, maxLength: @escaping (Int) -> Int = { 2 * $0 + 10 }) throws -> [String] {
-        var outputs = [String](repeating: "", count: lines.count)
-        let encoded = try lines.map(encode)
-        let nonEmpty = encoded.indices.filter { !encoded[$0].isEmpty }
+    /// Translates lines with beam search (greedy when the beam is 1), `batchSize` at a time;
+    /// an empty line gives an empty translation. Sources longer than `maxSourceTokens` are
+    /// truncated (`truncated` is told which lines).
+    public func translate(_ lines: [String], options: SearchOptions, batchSize: Int = 32, maxSourceTokens: Int = 1000,
+                          truncated: (Int) -> Void = { _ in }) throws -> [Translation] {
+        var tokens = try lines.map(sourceTokens)
+        for i in tokens.indices where tokens[i].count > maxSourceTokens {
+            tokens[i] = Array(tokens[i].prefix(maxSourceTokens))
+            truncated(i)
+        }
+        var results = tokens.map { Translation(sourceTokens: $0, candidates: []) }
+        let nonEmpty = tokens.indices.filter { !tokens[$0].isEmpty }
+        let greedy = options.beamSize == 1 && options.nbest == 1 && options.blockRepeatedNgrams == 0 && options.minLength == 0
         for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
             let rows = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
-            let hypotheses = model.greedy(rows.map { encoded[$0] }, maxLength: maxLength)
-            for (row, ids) in zip(rows, hypotheses) { outputs[row] = decode(ids) }
+            let sources = rows.map { bundle.sourceVocabulary.encode(tokens[$0]) }
+            let hypotheses: [[Hypothesis]] = greedy
+                ? model.greedy(sources, maxLength: options.lengthLimit).map { [Hypothesis(tokens: $0, score: 0, logProbability: 0, attention: [])] }
+                : BeamSearch(models: [model], options: options).search(sources)
+            for (row, list) in zip(rows, hypotheses) {
+                results[row].candidates = list.map { candidate(for: $0, source: tokens[row]) }
+            }
         }
-        return outputs
+        return results
+    }
+
+    func candidate(for hypothesis: Hypothesis, source: [String]) -> Translation.Candidate {
+        var words = bundle.targetVocabulary.decode(hypothesis.tokens)
+        let alignment = hypothesis.attention.isEmpty ? [] : hypothesis.alignment
+        if replaceUnknown && !alignment.isEmpty {
+            for (i, id) in hypothesis.tokens.enumerated() where id == SpecialToken.unknown && alignment[i] < source.count {
+                words[i] = source[alignment[i]]
+            }
+        }
+        return .init(text: detokenize(words), tokens: words, score: hypothesis.score, logProbability: hypothesis.logProbability,
+                     attention: hypothesis.attention, alignment: alignment)
+    }
+
+    /// Greedy translations of lines, with the length limits of `options` (validation BLEU
+    /// during training).
+    public func translateGreedy(_ lines: [String], batchSize: Int = 64, options: SearchOptions = SearchOptions()) throws -> [String] {
+        var greedy = options
+        (greedy.beamSize, greedy.nbest, greedy.minLength, greedy.blockRepeatedNgrams) = (1, 1, 0, 0)
+        return try translate(lines, options: greedy, batchSize: batchSize).map(\.text)
     }
 }
