@@ -2,6 +2,7 @@
 # libraries first when they are missing.
 SWIFT ?= swift
 RECUR := .build/release/recur
+QUICKSTART := corpora/quickstart
 
 .PHONY: quickstart test deps build bench
 
@@ -11,9 +12,15 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product recur
 
-# Until the quick-start recipe lands, the main job is the kernel benchmark.
-quickstart: build
-	$(RECUR) bench kernels --threads 2
+$(QUICKSTART)/train.en: | build
+	$(RECUR) corpus quickstart --out $(QUICKSTART)
+
+# Generate the corpus, train and evaluate (runs/quickstart/report.md), then translate a
+# few new examples with beam search.
+quickstart: build $(QUICKSTART)/train.en
+	$(RECUR) run recipes/quickstart.yaml --out runs/quickstart
+	printf 'three hundred forty-two thousand nine hundred eighteen\nJuly 4, 1776\nninety-nine\nDecember 31, 2099\n' \
+		| $(RECUR) translate --model runs/quickstart/model --beam-size 5
 
 # Tests run in release: numeric code is 10–100× slower in debug.
 test: deps
@@ -21,3 +28,4 @@ test: deps
 
 bench: build
 	$(RECUR) bench kernels --threads 2
+	$(RECUR) bench train --config a --threads 2
