@@ -39,7 +39,7 @@ public struct DataSection: Sendable, Equatable {
         valid = try Self.files(r, "valid", base: base, languages: (source, target))
         test = try Self.testSets(r, base: base, languages: (source, target))
         maxLength = try r.optionalInt("maxLength", range: 1...100_000) ?? (r.has("maxLength") ? nil : maxLength)
-        maxLengthRatio = try r.has("maxLengthRatio") ? r.double("maxLengthRatio", default: 0, range: 1...1000) : nil
+        maxLengthRatio = try r.optionalDouble("maxLengthRatio", range: 1...1000)
         removeDuplicates = try r.bool("removeDuplicates", default: removeDuplicates)
         emptyLines = try r.choice("emptyLines", default: emptyLines)
         try r.finish()
@@ -48,7 +48,7 @@ public struct DataSection: Sendable, Equatable {
     /// `key: prefix` (prefix.src, prefix.tgt) or `key: {source: FILE, target: FILE}`, paths
     /// relative to the recipe's directory.
     static func files(_ r: SectionReader, _ key: String, base: URL, languages: (String, String)) throws -> FilePair? {
-        guard let node = r.node(key) else { return nil }
+        guard let node = r.node(key), !SectionReader.isNull(node) else { return nil }
         if case .scalar(let prefix) = node {
             return FilePair(source: resolve(prefix.string + "." + languages.0, base), target: resolve(prefix.string + "." + languages.1, base))
         }
@@ -62,7 +62,7 @@ public struct DataSection: Sendable, Equatable {
 
     /// `test: {name: prefix-or-files, …}`.
     static func testSets(_ r: SectionReader, base: URL, languages: (String, String)) throws -> [TestSet] {
-        guard let node = r.node("test") else { return [] }
+        guard let node = r.node("test"), !SectionReader.isNull(node) else { return [] }
         guard case .mapping(let mapping) = node else { throw r.invalid("test", "expected a mapping of test-set names to files") }
         let tests = try SectionReader(file: r.file, path: r.qualified("test"), node: node, overridden: r.overridden)
         let sets = try mapping.compactMap { key, _ -> TestSet? in

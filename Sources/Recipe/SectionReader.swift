@@ -50,8 +50,14 @@ public final class SectionReader {
         return entries.first { $0.key == key }?.value
     }
 
-    /// Whether the recipe sets `key` (marking it known).
+    /// Whether the recipe sets `key`, to null or a value (marking it known).
     public func has(_ key: String) -> Bool { node(key) != nil }
+
+    /// Whether `node` is YAML's null (`~`, `null` or nothing).
+    static func isNull(_ node: Node) -> Bool {
+        if case .scalar(let s) = node { return s.style == .plain && ["~", "null", "Null", "NULL", ""].contains(s.string) }
+        return false
+    }
 
     /// Throws for the first key nobody asked for, suggesting the nearest known one.
     public func finish() throws {
@@ -66,8 +72,7 @@ public final class SectionReader {
     private func scalar(_ key: String) throws -> (Node, String)? {
         guard let value = node(key) else { return nil }
         if case .scalar(let s) = value {
-            if s.style == .plain, ["~", "null", "Null", "NULL", ""].contains(s.string) { return nil }
-            return (value, s.string)
+            return Self.isNull(value) ? nil : (value, s.string)
         }
         throw error(at: value, path: qualified(key), "expected a single value, found \(describe(value))")
     }
@@ -92,7 +97,11 @@ public final class SectionReader {
     }
 
     public func double(_ key: String, default value: Double, range: ClosedRange<Double> = -.infinity...(.infinity)) throws -> Double {
-        guard let (node, text) = try scalar(key) else { return value }
+        try optionalDouble(key, range: range) ?? value
+    }
+
+    public func optionalDouble(_ key: String, range: ClosedRange<Double> = -.infinity...(.infinity)) throws -> Double? {
+        guard let (node, text) = try scalar(key) else { return nil }
         guard let number = Double(text.replacingOccurrences(of: "_", with: "")), number.isFinite else {
             throw error(at: node, path: qualified(key), "expected a number, found '\(text)'")
         }
