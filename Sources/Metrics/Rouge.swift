@@ -45,21 +45,10 @@ public struct Rouge: Sendable {
     /// (accents, CJK) therefore vanish, exactly as in rouge-score.
     public func tokens(_ text: String) -> [String] {
         var result: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            guard !current.isEmpty else { return }
-            let word = String(decoding: current, as: UTF8.self)
-            result.append(useStemmer && current.count > 3 ? stemmer.stem(word) : word)
-            current.removeAll(keepingCapacity: true)
+        forEachWord(in: text) { bytes in
+            let word = String(decoding: bytes, as: UTF8.self)
+            result.append(useStemmer && bytes.count > 3 ? stemmer.stem(word) : word)
         }
-        for c in pythonLowercased(text).utf8 {
-            if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) {
-                current.append(c)
-            } else {
-                flush()
-            }
-        }
-        flush()
         return result
     }
 
@@ -118,47 +107,24 @@ private struct RougeCounter {
     var canonicalOf: [UInt32] = [0]
     var matcher = NGramMatcher()
     var matches = [0, 0]
-    var word: [UInt8] = []
 
     init(useStemmer: Bool) { self.useStemmer = useStemmer }
 
-    /// `tokenize.tokenize` as ids: see `Rouge.tokens`. Lowercasing is done scalar by
-    /// scalar: Python's only context rule (final sigma) yields a non-ASCII letter either
-    /// way, which separates words whatever its form.
+    /// `tokenize.tokenize` as ids: see `Rouge.tokens`.
     mutating func ids(_ text: String) -> [UInt32] {
         var result: [UInt32] = []
-        for scalar in text.unicodeScalars {
-            if scalar.isASCII {
-                accept(UInt8(truncatingIfNeeded: scalar.value), into: &result)
-            } else {
-                for c in scalar.properties.lowercaseMapping.utf8 { accept(c, into: &result) }
+        forEachWord(in: text) { bytes in
+            let id = Int(surface.id(of: bytes))
+            if id == canonicalOf.count {
+                var form = Array(bytes)
+                if useStemmer && bytes.count > 3 {
+                    form = Array(stemmer.stem(String(decoding: bytes, as: UTF8.self)).utf8)
+                }
+                canonicalOf.append(form.withUnsafeBufferPointer { canonical.id(of: $0) })
             }
+            result.append(canonicalOf[id])
         }
-        flush(into: &result)
         return result
-    }
-
-    @inline(__always)
-    private mutating func accept(_ c: UInt8, into result: inout [UInt32]) {
-        switch c {
-        case 0x61...0x7A, 0x30...0x39: word.append(c)
-        case 0x41...0x5A: word.append(c + 0x20)
-        default: flush(into: &result)
-        }
-    }
-
-    private mutating func flush(into result: inout [UInt32]) {
-        guard !word.isEmpty else { return }
-        let id = Int(word.withUnsafeBufferPointer { surface.id(of: $0) })
-        if id == canonicalOf.count {
-            var form = word
-            if useStemmer && word.count > 3 {
-                form = Array(stemmer.stem(String(decoding: word, as: UTF8.self)).utf8)
-            }
-            canonicalOf.append(form.withUnsafeBufferPointer { canonical.id(of: $0) })
-        }
-        result.append(canonicalOf[id])
-        word.removeAll(keepingCapacity: true)
     }
 
     /// rouge1, rouge2, rougeL (`Rouge.Kind.allCases` order), each from the target with
@@ -214,4 +180,31 @@ private struct RougeCounter {
         }
         return previous[b.count]
     }
+}
+
+/// Calls `body` with each `[a-z0-9]+` run of the Python-lowercased text (rouge-score's
+/// `NON_ALPHANUM_RE` split). Lowercasing goes scalar by scalar with full mappings: Python's
+/// one context rule (final sigma) gives a non-ASCII letter either way, which separates
+/// words whatever its form.
+private func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    var word: [UInt8] = []
+    func accept(_ c: UInt8) {
+        switch c {
+        case 0x61...0x7A, 0x30...0x39: word.append(c)
+        case 0x41...0x5A: word.append(c + 0x20)
+        default:
+            if !word.isEmpty {
+                word.withUnsafeBufferPointer(body)
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+    for scalar in text.unicodeScalars {
+        if scalar.isASCII {
+            accept(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            for c in scalar.properties.lowercaseMapping.utf8 { accept(c) }
+        }
+    }
+    accept(0x20)
 }
