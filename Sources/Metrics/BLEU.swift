@@ -34,7 +34,7 @@ public struct BLEU: AdditiveMetric {
     public var tokenization: BLEUTokenization
     public var lowercase: Bool
     public var smoothing: Smoothing
-    /// Highest n-gram order, 1…4.
+    /// Highest n-gram order (sacreBLEU default 4).
     public var maxNgramOrder: Int
     /// Stop at the highest order with any hypothesis n-grams (for sentence-level BLEU).
     public var effectiveOrder: Bool
@@ -44,7 +44,7 @@ public struct BLEU: AdditiveMetric {
         smoothing: Smoothing = .exponential, maxNgramOrder: Int = 4,
         effectiveOrder: Bool = false
     ) {
-        precondition((1...4).contains(maxNgramOrder), "BLEU supports n-gram orders 1 to 4")
+        precondition(maxNgramOrder >= 1, "BLEU needs n-gram orders from 1")
         self.tokenization = tokenization
         self.lowercase = lowercase
         self.smoothing = smoothing
