@@ -42,26 +42,30 @@ recur="$root/.build/release/recur"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
-# time_cmd OUTFILE CMD...: wall-clock seconds of each run, printed one per line.
+# time_runs OUTFILE CMD...: for each run, "wall-seconds cpu-seconds" (cpu = user + sys,
+# which a machine shared with other jobs inflates less than wall time).
 time_runs() {
   local out="$1"; shift
+  local TIMEFORMAT='%R %U %S'
   for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s.%N)
-    "$@" > "$out"
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }'
+    { time "$@" > "$out"; } 2>&1 | tail -n 1 | awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }'
   done
 }
 
-printf '%-6s %12s %14s %16s %9s %12s  %s\n' metric "sacrebleu s" "recur s (2c)" "recur s (1 core)" "ratio 2c" "ratio 1core" "scores (sacrebleu / recur)"
+# wall and cpu medians of time_runs output, as "wall cpu".
+medians() { local t; t="$(cat)"; echo "$(echo "$t" | cut -d' ' -f1 | median) $(echo "$t" | cut -d' ' -f2 | median)"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+
+echo "$lines sentence pairs from $corpus/train.de; median of $runs runs; seconds wall (cpu)"
+printf '%-5s %16s %16s %16s %14s %14s  %s\n' metric sacrebleu "recur 2 cores" "recur 1 core" \
+  "ratio 2 cores" "ratio 1 core" "score sacrebleu / recur"
 for metric in bleu chrf; do
-  s=$(time_runs "$work/s.out" "$sacrebleu" "$work/ref.de" -i "$work/hyp.de" -m "$metric" -f text -w 2 | median)
-  r=$(time_runs "$work/r.out" "$recur" evaluate --hyp "$work/hyp.de" --ref "$work/ref.de" --metrics "$metric" --width 2 | median)
-  r1=$(time_runs "$work/r1.out" taskset -c 0 "$recur" evaluate --hyp "$work/hyp.de" --ref "$work/ref.de" --metrics "$metric" --width 2 | median)
+  read -r sw sc < <(time_runs "$work/s.out" "$sacrebleu" "$work/ref.de" -i "$work/hyp.de" -m "$metric" -f text -w 2 | medians)
+  read -r rw rc < <(time_runs "$work/r.out" "$recur" evaluate --hyp "$work/hyp.de" --ref "$work/ref.de" --metrics "$metric" --width 2 | medians)
+  read -r ow oc < <(time_runs "$work/o.out" taskset -c 0 "$recur" evaluate --hyp "$work/hyp.de" --ref "$work/ref.de" --metrics "$metric" --width 2 | medians)
   sscore=$(sed -E 's/^[^=]*= ([0-9.]+).*/\1/' "$work/s.out")
   rscore=$(sed -E 's/^[^=]*= ([0-9.]+).*/\1/' "$work/r.out")
-  printf '%-6s %12.2f %14.3f %16.3f %8.1fx %11.1fx  %s / %s\n' "$metric" "$s" "$r" "$r1" \
-    "$(awk -v a="$s" -v b="$r" 'BEGIN { print a / b }')" "$(awk -v a="$s" -v b="$r1" 'BEGIN { print a / b }')" "$sscore" "$rscore"
+  printf '%-5s %16s %16s %16s %14s %14s  %s / %s\n' "$metric" "$sw ($sc)" "$rw ($rc)" "$ow ($oc)" \
+    "$(ratio "$sw" "$rw") ($(ratio "$sc" "$rc"))" "$(ratio "$sw" "$ow") ($(ratio "$sc" "$oc"))" "$sscore" "$rscore"
   if [ "$sscore" != "$rscore" ]; then echo "score mismatch for $metric" >&2; exit 1; fi
 done

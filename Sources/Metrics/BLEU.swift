@@ -34,7 +34,7 @@ public struct BLEU: AdditiveMetric {
     public var tokenization: BLEUTokenization
     public var lowercase: Bool
     public var smoothing: Smoothing
-    /// Highest n-gram order, 1…4.
+    /// Highest n-gram order (sacreBLEU default 4).
     public var maxNgramOrder: Int
     /// Stop at the highest order with any hypothesis n-grams (for sentence-level BLEU).
     public var effectiveOrder: Bool
@@ -44,7 +44,7 @@ public struct BLEU: AdditiveMetric {
         smoothing: Smoothing = .exponential, maxNgramOrder: Int = 4,
         effectiveOrder: Bool = false
     ) {
-        precondition((1...4).contains(maxNgramOrder), "BLEU supports n-gram orders 1 to 4")
+        precondition(maxNgramOrder >= 1, "BLEU needs n-gram orders from 1")
         self.tokenization = tokenization
         self.lowercase = lowercase
         self.smoothing = smoothing
@@ -188,6 +188,7 @@ private struct BLEUCounter {
     let config: BLEU
     var interner = TokenInterner()
     var text: [UInt8] = []
+    var scratch: [UInt8] = []
     var hypIDs: [UInt32] = []
     var refIDs: [UInt32] = []
     var matcher = NGramMatcher()
@@ -201,10 +202,10 @@ private struct BLEUCounter {
     /// `_preprocess_segment` then `line.split()`: the token ids of a segment.
     static func tokenIDs(
         _ line: String, _ config: BLEU, _ interner: inout TokenInterner, _ text: inout [UInt8],
-        into ids: inout [UInt32]
+        _ scratch: inout [UInt8], into ids: inout [UInt32]
     ) {
         let cased = config.lowercase ? pythonLowercased(line) : line
-        config.tokenization.tokenize(pythonRStrip(Substring(cased)), into: &text)
+        config.tokenization.tokenize(pythonRStrip(Substring(cased)), into: &text, scratch: &scratch)
         ids.removeAll(keepingCapacity: true)
         text.withUnsafeBufferPointer { b in
             forEachPythonToken(in: b) { r in
@@ -217,11 +218,11 @@ private struct BLEUCounter {
     /// is clipped by its highest count in any one reference.
     mutating func statistics(hypothesis: String, references: [String], into row: inout [Int]) {
         let n = config.maxNgramOrder
-        Self.tokenIDs(hypothesis, config, &interner, &text, into: &hypIDs)
+        Self.tokenIDs(hypothesis, config, &interner, &text, &scratch, into: &hypIDs)
         matcher.reset(hypothesis: hypIDs)
         var refLengths: [Int] = []
         for r in references {
-            Self.tokenIDs(r, config, &interner, &text, into: &refIDs)
+            Self.tokenIDs(r, config, &interner, &text, &scratch, into: &refIDs)
             refLengths.append(refIDs.count)
             matcher.addReference(refIDs)
         }

@@ -22,8 +22,8 @@ public enum BLEUTokenization: String, Sendable, CaseIterable, Codable {
     /// Tokenises one line and returns its tokens, as `line.split()` would after
     /// sacreBLEU's tokenizer.
     public func tokens(_ line: String) -> [String] {
-        var buffer: [UInt8] = []
-        tokenize(Substring(line), into: &buffer)
+        var buffer: [UInt8] = [], scratch: [UInt8] = []
+        tokenize(Substring(line), into: &buffer, scratch: &scratch)
         var result: [String] = []
         buffer.withUnsafeBufferPointer { b in
             forEachPythonToken(in: b) { r in
@@ -35,7 +35,8 @@ public enum BLEUTokenization: String, Sendable, CaseIterable, Codable {
 
     /// Writes the tokenised line to `out` as UTF-8 with tokens separated by whitespace.
     /// The caller splits it with Python's whitespace rule (`forEachPythonToken`).
-    func tokenize(_ line: Substring, into out: inout [UInt8]) {
+    /// `scratch` is working space, passed in so that a loop over lines allocates nothing.
+    func tokenize(_ line: Substring, into out: inout [UInt8], scratch: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         switch self {
         case .none:
@@ -48,7 +49,7 @@ public enum BLEUTokenization: String, Sendable, CaseIterable, Codable {
                 out.append(0x20)
             }
         case .thirteenA:
-            tokenize13a(line, into: &out)
+            tokenize13a(line, into: &out, scratch: &scratch)
         case .intl:
             tokenizeIntl(line, into: &out)
         }
@@ -62,10 +63,32 @@ public enum BLEUTokenization: String, Sendable, CaseIterable, Codable {
 /// The patterns involve ASCII only, so they run on UTF-8 bytes: every byte of a multi-byte
 /// character is ≥ 0x80, which the byte scans treat exactly as the regular expressions treat
 /// the whole character (not a digit, not `.` or `,`, not in the punctuation set).
-private func tokenize13a(_ line: Substring, into out: inout [UInt8]) {
+private func tokenize13a(_ line: Substring, into out: inout [UInt8], scratch: inout [UInt8]) {
+    // `f' {line} '`, then r'([\{-\~\[-\` -\&\(-\+\:-\@\/])' → r' \1 ', into `scratch`.
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(0x20)
+    var text = line
+    text.withUTF8 { bytes in
+        if bytes.contains(where: { $0 == UInt8(ascii: "<") || $0 == 0x0A || $0 == UInt8(ascii: "&") }) {
+            padPunctuation(mtevalCleaned(line), into: &scratch)
+        } else {
+            padPunctuation(bytes, into: &scratch)
+        }
+    }
+    scratch.append(0x20)
+    // Period and comma, unless preceded by a digit: r'([^0-9])([\.,])' → r'\1 \2 '.
+    substitutePairs(scratch, into: &out, { !isDigit($0) }, isPeriodOrComma, style: .spaceAfterEach)
+    // Period and comma, unless followed by a digit: r'([\.,])([^0-9])' → r' \1 \2'.
+    substitutePairs(out, into: &scratch, isPeriodOrComma, { !isDigit($0) }, style: .spaceBeforeEach)
+    // Dash after a digit: r'([0-9])(-)' → r'\1 \2 '.
+    substitutePairs(scratch, into: &out, isDigit, { $0 == UInt8(ascii: "-") }, style: .spaceAfterEach)
+}
+
+/// The language-independent part of mteval-v13a: drop `<skipped>`, join hyphenated line
+/// breaks, and undo the four XML escapes, in this order. Only called when the line has a
+/// `<`, `&` or newline, so the common line skips it.
+private func mtevalCleaned(_ line: Substring) -> [UInt8] {
     var text = Array(line.utf8)
-    // The language-independent part of mteval-v13a: drop `<skipped>`, join hyphenated
-    // line breaks, and undo the four XML escapes, in this order.
     replaceAll(&text, "<skipped>", "")
     replaceAll(&text, "-\n", "")
     replaceAll(&text, "\n", " ")
@@ -75,24 +98,18 @@ private func tokenize13a(_ line: Substring, into out: inout [UInt8]) {
         replaceAll(&text, "&lt;", "<")
         replaceAll(&text, "&gt;", ">")
     }
-    // `f' {line} '`, then r'([\{-\~\[-\` -\&\(-\+\:-\@\/])' → r' \1 '.
-    var padded: [UInt8] = [0x20]
-    padded.reserveCapacity(text.count * 2 + 2)
+    return text
+}
+
+@inline(__always)
+private func padPunctuation<S: Sequence<UInt8>>(_ text: S, into out: inout [UInt8]) {
     for c in text {
         if isMtevalPunctuation(c) {
-            padded.append(0x20); padded.append(c); padded.append(0x20)
+            out.append(0x20); out.append(c); out.append(0x20)
         } else {
-            padded.append(c)
+            out.append(c)
         }
     }
-    padded.append(0x20)
-    // Period and comma, unless preceded by a digit: r'([^0-9])([\.,])' → r'\1 \2 '.
-    var a = substitutePairs(padded, { !isDigit($0) }, isPeriodOrComma, style: .spaceAfterEach)
-    // Period and comma, unless followed by a digit: r'([\.,])([^0-9])' → r' \1 \2'.
-    let b = substitutePairs(a, isPeriodOrComma, { !isDigit($0) }, style: .spaceBeforeEach)
-    // Dash after a digit: r'([0-9])(-)' → r'\1 \2 '.
-    a = substitutePairs(b, isDigit, { $0 == UInt8(ascii: "-") }, style: .spaceAfterEach)
-    out.append(contentsOf: a)
 }
 
 @inline(__always) private func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
@@ -139,9 +156,10 @@ private func replaceAll(_ text: inout [UInt8], _ old: StaticString, _ new: Stati
 private func tokenizeIntl(_ line: Substring, into out: inout [UInt8]) {
     let scalars = line.unicodeScalars.map(\.value)
     // r'(\P{N})(\p{P})' → r'\1 \2 ': punctuation preceded by a non-digit.
-    let a = substitutePairs(scalars, { !isNumber($0) }, isPunctuation, style: .spaceAfterEach)
+    var a: [UInt32] = [], b: [UInt32] = []
+    substitutePairs(scalars, into: &a, { !isNumber($0) }, isPunctuation, style: .spaceAfterEach)
     // r'(\p{P})(\P{N})' → r' \1 \2': punctuation followed by a non-digit.
-    let b = substitutePairs(a, isPunctuation, { !isNumber($0) }, style: .spaceBeforeEach)
+    substitutePairs(a, into: &b, isPunctuation, { !isNumber($0) }, style: .spaceBeforeEach)
     // r'(\p{S})' → r' \1 ': every symbol.
     for v in b {
         if isSymbol(v) {
@@ -199,26 +217,33 @@ private enum PairStyle {
 /// the replacement and resume after the second unit, otherwise emit one unit and move on.
 @inline(__always)
 private func substitutePairs<U: FixedWidthInteger>(
-    _ input: [U], _ first: (U) -> Bool, _ second: (U) -> Bool, style: PairStyle
-) -> [U] {
-    var out: [U] = []
-    out.reserveCapacity(input.count + input.count / 2 + 4)
-    let space = U(0x20)
-    var i = 0
-    let n = input.count
-    while i < n {
-        if i + 1 < n && first(input[i]) && second(input[i + 1]) {
-            switch style {
-            case .spaceAfterEach:
-                out.append(input[i]); out.append(space); out.append(input[i + 1]); out.append(space)
-            case .spaceBeforeEach:
-                out.append(space); out.append(input[i]); out.append(space); out.append(input[i + 1])
+    _ input: [U], into out: inout [U], _ first: (U) -> Bool, _ second: (U) -> Bool,
+    style: PairStyle
+) {
+    // A match turns 2 units into 4, so the output is at most twice the input.
+    out = [U](unsafeUninitializedCapacity: 2 * input.count) { o, written in
+        let space = U(0x20)
+        var w = 0
+        input.withUnsafeBufferPointer { x in
+            var i = 0
+            let n = x.count
+            while i < n {
+                if i + 1 < n && first(x[i]) && second(x[i + 1]) {
+                    switch style {
+                    case .spaceAfterEach:
+                        o[w] = x[i]; o[w + 1] = space; o[w + 2] = x[i + 1]; o[w + 3] = space
+                    case .spaceBeforeEach:
+                        o[w] = space; o[w + 1] = x[i]; o[w + 2] = space; o[w + 3] = x[i + 1]
+                    }
+                    w += 4
+                    i += 2
+                } else {
+                    o[w] = x[i]
+                    w += 1
+                    i += 1
+                }
             }
-            i += 2
-        } else {
-            out.append(input[i])
-            i += 1
         }
+        written = w
     }
-    return out
 }

@@ -54,8 +54,8 @@ struct EvaluateCommand: ParsableCommand {
         if BLEUTokenization(rawValue: tokenize) == nil {
             throw ValidationError("unknown --tokenize '\(tokenize)'; use one of 13a, intl, char, none")
         }
-        if !(0...4).contains(chrfWordOrder) {
-            throw ValidationError("--chrf-word-order must be between 0 and 4 (2 is chrF++)")
+        if chrfWordOrder < 0 {
+            throw ValidationError("--chrf-word-order cannot be negative (0 is chrF, 2 is chrF++)")
         }
     }
 

@@ -37,3 +37,13 @@ import Testing
         #expect(chrFWords("(hi) a, .b x") == ["(hi", ")", "a", ",", ".", "b", "x"])
     }
 }
+
+@Suite struct HigherOrderTests {
+    @Test func ordersBeyondDefaultsWork() {
+        // Orders above sacreBLEU's defaults count like the others: a sentence matched
+        // against itself scores 100 at any order.
+        let s = "Zwei junge Männer spielen im Garten Fußball, und ein Hund schaut zu."
+        #expect(abs(ChrF(charOrder: 9, wordOrder: 5).sentenceScore(hypothesis: s, references: [s]) - 100) < 1e-9)
+        #expect(abs(BLEU(maxNgramOrder: 6).sentenceScore(hypothesis: s, references: [s]).score - 100) < 1e-9)
+    }
+}
