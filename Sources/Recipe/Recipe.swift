@@ -74,3 +74,18 @@ public struct Recipe: Sendable, Equatable {
         return try set(root, keys[...])
     }
 }
+
+extension Recipe {
+    /// Throws for the first data file that does not exist, naming its key.
+    public func checkFilesExist() throws {
+        var files: [(String, FilePair)] = [("data.train", data.train)]
+        if let valid = data.valid { files.append(("data.valid", valid)) }
+        files += data.test.map { ("data.test.\($0.name)", $0.files) }
+        for (key, pair) in files {
+            for path in [pair.source, pair.target] where !FileManager.default.fileExists(atPath: path) {
+                let hint = path.contains("/corpora/") ? " (corpora/ holds the scripts that make or link corpora: run the matching one first)" : ""
+                throw RecipeError(file: self.path, path: key, message: "\(path) does not exist\(hint)")
+            }
+        }
+    }
+}

@@ -29,6 +29,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         do {
             let recipe = try Recipe.load(self.recipe, overrides: overrides)
+            try recipe.checkFilesExist()
             let directory = URL(fileURLWithPath: out ?? "runs/\(recipe.name)")
             let runner = try ExperimentRunner(recipe: recipe, directory: directory) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
@@ -57,6 +58,7 @@ struct RecipeCommand: ParsableCommand {
         func run() throws {
             do {
                 let loaded = try Recipe.load(recipe, overrides: overrides)
+                try loaded.checkFilesExist()
                 print("\(recipe): ok (\(loaded.name))")
             } catch { throw fail(error) }
         }
