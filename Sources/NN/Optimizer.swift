@@ -22,16 +22,16 @@ public struct OptimizerStateError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Copies saved tensors into `targets` by name, checking every one is there with its shape.
+/// Copies saved optimiser state into `targets`, with messages that name the tensor.
 func restoreTensors(_ targets: [(name: String, tensor: Tensor)], from saved: [String: Tensor]) throws {
-    for (name, tensor) in targets {
-        guard let value = saved[name] else {
-            throw OptimizerStateError(description: "optimiser state '\(name)' is missing from the checkpoint")
-        }
-        guard value.shape == tensor.shape else {
-            throw OptimizerStateError(description: "optimiser state '\(name)' has shape \(value.shape) in the checkpoint, \(tensor.shape) in the model")
-        }
-        tensor.pointer.update(from: value.pointer, count: tensor.count)
+    do {
+        try copyNamedTensors(saved, into: targets)
+    } catch .missing(let name) {
+        throw OptimizerStateError(description: "optimiser state '\(name)' is missing from the checkpoint")
+    } catch .shape(let name, let savedShape, let expected) {
+        throw OptimizerStateError(description: "optimiser state '\(name)' has shape \(savedShape) in the checkpoint, \(expected) in the model")
+    } catch .unexpected(let name) {
+        throw OptimizerStateError(description: "optimiser state '\(name)' in the checkpoint belongs to no parameter (another optimiser or model?)")
     }
 }
 

@@ -45,7 +45,9 @@ public final class BeamSearch {
     }
 
     /// Searches each source; returns up to `nbest` hypotheses per sentence, best first.
-    public func search(_ sources: [[Int32]]) -> [[Hypothesis]] {
+    /// `forcedLengths` (for benchmarks with an untrained model, which never ends by itself)
+    /// makes sentence i end after exactly `forcedLengths[i]` tokens.
+    public func search(_ sources: [[Int32]], forcedLengths: [Int]? = nil) -> [[Hypothesis]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             let k = options.beamSize
@@ -64,8 +66,9 @@ public final class BeamSearch {
                 var keepRows: [Int32] = [], keepSentences: [Int32] = [], nextBeams: [[Beam]] = []
                 for (a, sentence) in active.enumerated() {
                     let sourceLength = sources[sentence].count
-                    let candidates = bestExtensions(beams[a], rows: a * k, logProbabilities: logProbabilities.pointer,
-                                                    vocabulary: vocabulary, step: step, limit: options.lengthLimit(sourceLength))
+                    let forced = forcedLengths?[sentence]
+                    let candidates = bestExtensions(beams[a], rows: a * k, logProbabilities: logProbabilities.pointer, vocabulary: vocabulary,
+                                                    step: step, minimum: forced ?? options.minLength, limit: forced ?? options.lengthLimit(sourceLength))
                     let (continuing, done) = prune(candidates, beams: beams[a], attention: attention, firstRow: a * k,
                                                    sourceLength: sourceLength, step: step, finished: &finished[sentence])
                     guard !done else { continue }
@@ -111,9 +114,9 @@ public final class BeamSearch {
     }
 
     /// The 2K best extensions of a sentence's beams, best first. At the length limit only
-    /// `</s>` may follow; before `minLength` it may not; padding and `<s>` never.
+    /// `</s>` may follow; before `minimum` tokens it may not; padding and `<s>` never.
     func bestExtensions(_ beams: [Beam], rows firstRow: Int, logProbabilities: UnsafePointer<Float>, vocabulary: Int,
-                        step: Int, limit: Int) -> [Candidate] {
+                        step: Int, minimum: Int, limit: Int) -> [Candidate] {
         let keep = 2 * options.beamSize
         var best: [Candidate] = []
         best.reserveCapacity(keep + 1)
@@ -137,7 +140,7 @@ public final class BeamSearch {
                 let score = beam.logProbability + Double(row[v])
                 if best.count == keep && score <= best[keep - 1].score { continue }
                 if v == Int(SpecialToken.padding) || v == Int(SpecialToken.beginning) { continue }
-                if v == end && step < options.minLength { continue }
+                if v == end && step < minimum { continue }
                 if !blocked.isEmpty && blocked.contains(Int32(v)) { continue }
                 offer(Candidate(score: score, beam: b, token: Int32(v)))
             }

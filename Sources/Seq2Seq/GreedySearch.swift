@@ -8,8 +8,10 @@ extension Seq2SeqModel {
     /// - Parameters:
     ///   - sources: token ids, without `<s>`/`</s>`.
     ///   - maxLength: the most tokens to emit for a source of the given length.
+    ///   - forcedLengths: makes sentence i end after exactly `forcedLengths[i]` tokens
+    ///     (benchmarks with an untrained model, which never ends by itself).
     /// - Returns: each sentence's output ids, without `</s>`.
-    public func greedy(_ sources: [[Int32]], maxLength: (Int) -> Int = { 2 * $0 + 10 }) -> [[Int32]] {
+    public func greedy(_ sources: [[Int32]], maxLength: (Int) -> Int = { 2 * $0 + 10 }, forcedLengths: [Int]? = nil) -> [[Int32]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             var encoded = encode(SourceBatch(sources))
@@ -17,20 +19,22 @@ extension Seq2SeqModel {
             var rows = Array(sources.indices)  // original index of each active row
             var previous = [Int32](repeating: SpecialToken.beginning, count: sources.count)
             var outputs = [[Int32]](repeating: [], count: sources.count)
-            let caps = sources.map { maxLength($0.count) }
+            let caps = forcedLengths ?? sources.map { maxLength($0.count) }
             var noDropout: RandomGenerator? = nil
+            var t = 0
             while !rows.isEmpty {
                 let step = decoder.step(decoder.embedding(previous), state: state, encoded: encoded, dropout: &noDropout)
-                let best = argmaxRows(decoder.logits(step.attentional))
+                let best = argmaxRows(decoder.logits(step.attentional), allowingEnd: forcedLengths == nil)
                 var keep: [Int32] = []
                 previous = []
-                for (r, token) in best.enumerated() {
+                for (r, guess) in best.enumerated() {
                     let sentence = rows[r]
-                    if token != SpecialToken.end { outputs[sentence].append(token) }
-                    if token != SpecialToken.end && outputs[sentence].count < caps[sentence] {
-                        keep.append(Int32(r))
-                        previous.append(token)
-                    }
+                    // At its cap a sentence ends (the reference's rule: `</s>` forced at step cap).
+                    let token = t >= caps[sentence] ? SpecialToken.end : guess
+                    guard token != SpecialToken.end else { continue }
+                    outputs[sentence].append(token)
+                    keep.append(Int32(r))
+                    previous.append(token)
                 }
                 if keep.count == rows.count {
                     state = step.state
@@ -39,6 +43,7 @@ extension Seq2SeqModel {
                     encoded = encoded.selecting(rows: keep)
                 }
                 rows = keep.map { rows[Int($0)] }
+                t += 1
             }
             return outputs
         }
@@ -46,15 +51,15 @@ extension Seq2SeqModel {
 }
 
 /// The index of each row's largest value, never a padding or `<s>` id (the model must not
-/// emit those).
-func argmaxRows(_ logits: Tensor) -> [Int32] {
+/// emit those), nor `</s>` unless `allowingEnd`.
+func argmaxRows(_ logits: Tensor, allowingEnd: Bool = true) -> [Int32] {
     let (rows, vocabulary) = (logits.shape[0], logits.shape[1])
+    let (unknown, end) = (Int(SpecialToken.unknown), Int(SpecialToken.end))
     return (0..<rows).map { r in
         let row = logits.pointer + r * vocabulary
-        var best = Int(SpecialToken.unknown), value = row[best]
-        for v in 0..<vocabulary where v != Int(SpecialToken.padding) && v != Int(SpecialToken.beginning) && row[v] > value {
-            (best, value) = (v, row[v])
-        }
+        var best = unknown, value = row[unknown]
+        if allowingEnd && row[end] > value { (best, value) = (end, row[end]) }
+        for v in (end + 1)..<vocabulary where row[v] > value { (best, value) = (v, row[v]) }
         return Int32(best)
     }
 }

@@ -11,18 +11,14 @@ extension Seq2SeqModel {
     /// Copies `weights` (by Recur's parameter names) into the model. Every parameter must be
     /// there with its shape; `source` names the file in errors.
     public func load(_ weights: [String: Tensor], source: String) throws {
-        let names = Set(parameters.map(\.name))
-        if let extra = weights.keys.sorted().first(where: { !names.contains($0) }) {
-            throw WeightsError(description: "\(source): tensor '\(extra)' is not a parameter of this model (was it saved with another configuration?)")
-        }
-        for (name, tensor) in parameters {
-            guard let value = weights[name] else {
-                throw WeightsError(description: "\(source): parameter '\(name)' is missing")
-            }
-            guard value.shape == tensor.shape else {
-                throw WeightsError(description: "\(source): parameter '\(name)' has shape \(value.shape), the model expects \(tensor.shape): the configuration does not match the weights")
-            }
-            tensor.pointer.update(from: value.pointer, count: tensor.count)
+        do {
+            try copyNamedTensors(weights, into: parameters)
+        } catch .unexpected(let name) {
+            throw WeightsError(description: "\(source): tensor '\(name)' is not a parameter of this model (was it saved with another configuration?)")
+        } catch .missing(let name) {
+            throw WeightsError(description: "\(source): parameter '\(name)' is missing")
+        } catch .shape(let name, let saved, let expected) {
+            throw WeightsError(description: "\(source): parameter '\(name)' has shape \(saved), the model expects \(expected): the configuration does not match the weights")
         }
     }
 

@@ -7,7 +7,7 @@ import Tensor
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure Recur's speed.",
-        subcommands: [BenchKernels.self, BenchTrain.self])
+        subcommands: [BenchKernels.self, BenchTrain.self, BenchDecode.self])
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -87,6 +87,40 @@ struct BenchTrain: ParsableCommand {
                 train: \(Int(result.tokensPerSecond.rounded())) target tokens/s (median of \(repeats)) = \((result.gigaflops * 10).rounded() / 10) GFLOP/s
                 last loss \(result.lastLoss), peak resident memory \(Int(result.peakResidentMiB.rounded())) MiB
                 """)
+        }
+    }
+}
+
+struct BenchDecode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "The reference model's decoding benchmarks: greedy (batch 64), beam 5 (batch 32 and 1), sentences/s.",
+        discussion: "Same model, test set shape and forced output lengths as ../shared/reference/pytorch/ref_s2s.py bench. Run the reference beside it and compare ratios.")
+
+    @Option(help: "Reference configuration: a (E = H = 256) or b (E = H = 512).")
+    var config: ReferenceConfig = .a
+
+    @Option(help: "Threads for matrix products and kernels.")
+    var threads: Int = 2
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        let (e, h) = config.sizes
+        let result = DecodingBenchmark.run(config: config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h, threads: threads)
+        switch format {
+        case .json: print(try jsonString(result))
+        case .text:
+            print("config \(result.config): E=\(e) H=\(h) V=8000, \(threads) threads")
+            for m in result.measurements {
+                let repeats = m.sentencesPerSecondRepeats.map { String(format: "%.1f", $0) }.joined(separator: ", ")
+                print("\(m.mode) batch \(m.batchSize): \(String(format: "%.1f", m.sentencesPerSecond)) sentences/s (median of \(repeats); \(m.sentences) sentences)")
+            }
         }
     }
 }
