@@ -105,3 +105,19 @@ import Testing
         #expect(trainer.state.validationsWithoutImprovement == 2)
     }
 }
+
+@Suite struct AveragingTests {
+    @Test func averageIsTheElementwiseMean() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-average-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let files = (0..<3).map { directory.appendingPathComponent("\($0).safetensors") }
+        for (i, file) in files.enumerated() {
+            try SafeTensors.write([("w", Tensor([Float(i), 2 * Float(i)], shape: [2])), ("b", Tensor(scalar: 3))], to: file)
+        }
+        let mean = try CheckpointAveraging.average(files)
+        #expect(mean["w"]!.array == [1, 2] && mean["b"]!.scalar == 3)
+        try SafeTensors.write([("w", Tensor([1, 2, 3], shape: [3])), ("b", Tensor(scalar: 3))], to: files[2])
+        #expect(throws: WeightsError.self) { try CheckpointAveraging.average(files) }
+    }
+}
