@@ -37,14 +37,21 @@ public final class ExperimentRunner {
     @discardableResult
     public func run() throws -> RunResults {
         try AtomicFile.write(Data(recipe.resolvedYAML.utf8), to: directory.appendingPathComponent("recipe.yaml"))
-        let prepareKey = StageCache.key([String(describing: recipe.data), String(describing: recipe.text),
-                                         StageCache.fingerprint([recipe.data.train.source, recipe.data.train.target]
-                                                                + (recipe.data.valid.map { [$0.source, $0.target] } ?? []))])
+        // Each key holds only what its stage reads: test sets do not change the prepared data,
+        // and threads or training limits do not invalidate a training.
+        let d = recipe.data
+        let prepareKey = StageCache.key([d.source, d.target, String(describing: d.train), String(describing: d.valid),
+                                         String(describing: (d.maxLength, d.maxLengthRatio, d.removeDuplicates, d.emptyLines)),
+                                         String(describing: recipe.text),
+                                         StageCache.fingerprint([d.train.source, d.train.target] + (d.valid.map { [$0.source, $0.target] } ?? []))])
         let data = try prepare(key: prepareKey)
-        let trainKey = StageCache.key([prepareKey, String(describing: recipe.model), String(describing: recipe.training),
-                                       String(describing: recipe.evaluation.validationBLEUSentences)])
-        try train(data, key: trainKey)
-        let evaluateKey = StageCache.key([trainKey, String(describing: recipe.decoding), String(describing: recipe.evaluation),
+        var training = recipe.training.config
+        let limits = "steps \(training.maxSteps.map(String.init) ?? "-") epochs \(training.maxEpochs.map(String.init) ?? "-")"
+        (training.threads, training.maxSteps, training.maxEpochs) = (0, nil, nil)
+        let trainKey = StageCache.key([prepareKey, String(describing: recipe.model), String(describing: training),
+                                       String(recipe.evaluation.validationBleuSentences)])
+        try train(data, key: trainKey, limits: limits)
+        let evaluateKey = StageCache.key([trainKey, limits, String(describing: recipe.decoding), String(describing: recipe.evaluation),
                                           String(describing: recipe.data.test),
                                           StageCache.fingerprint(recipe.data.test.flatMap { [$0.files.source, $0.files.target] })])
         let results = try evaluate(key: evaluateKey)
@@ -69,17 +76,17 @@ public final class ExperimentRunner {
         return data
     }
 
-    func train(_ data: PreparedData, key: String) throws {
-        if stages.isDone("train", key: key) {
+    func train(_ data: PreparedData, key: String, limits: String) throws {
+        if stages.isDone("train", key: key, detail: limits) {
             log("train: up to date")
             return
         }
         let trainDirectory = directory.appendingPathComponent("train")
-        if !stages.isStarted("train", key: key) {
+        if !stages.canContinue("train", key: key) {
             try? FileManager.default.removeItem(at: trainDirectory)  // a changed recipe starts afresh
         }
         try FileManager.default.createDirectory(at: trainDirectory, withIntermediateDirectories: true)
-        try stages.mark("train", key: key, done: false)
+        try stages.mark("train", key: key, detail: limits, done: false)
 
         var modelConfig = recipe.model.config
         modelConfig.sourceVocabularySize = data.sourceVocabulary.count
@@ -90,10 +97,10 @@ public final class ExperimentRunner {
                               log: try TrainingLog(url: trainDirectory.appendingPathComponent("train.jsonl")))
         try trainer.resumeIfPossible()
         let bundle = makeBundle(data, modelConfig: modelConfig)
-        if recipe.evaluation.validationBLEUSentences > 0, let valid = recipe.data.valid {
+        if recipe.evaluation.validationBleuSentences > 0, let valid = recipe.data.valid {
             let references = try readLines(valid.target)
             let sources = try readLines(valid.source)
-            let count = min(recipe.evaluation.validationBLEUSentences, sources.count)
+            let count = min(recipe.evaluation.validationBleuSentences, sources.count)
             let translator = try Translator(model: model, bundle: bundle)
             trainer.extraMetrics = { _ in
                 let hypotheses = try translator.translateGreedy(Array(sources.prefix(count)), options: self.recipe.decoding.search)
@@ -119,7 +126,7 @@ public final class ExperimentRunner {
             log("train: done after \(summary.steps) steps; best \(recipe.training.config.earlyStoppingMetric.rawValue) \(summary.bestMetric.map { String(format: "%.3f", $0) } ?? "-") at \(best)")
         }
         try bundle.save(model, to: bundleDirectory)
-        try stages.mark("train", key: key, done: true)
+        try stages.mark("train", key: key, detail: limits, done: true)
     }
 
     func makeBundle(_ data: PreparedData, modelConfig: ModelConfig) -> ModelBundle {
@@ -147,10 +154,12 @@ public final class ExperimentRunner {
                                   message: "\(test.files.source) has \(sources.count) lines but \(test.files.target) has \(references.count)")
             }
             let clock = ContinuousClock()
-            var hypotheses: [String] = []
+            var translations: [Translation] = []
             let elapsed = try clock.measure {
-                hypotheses = try translator.translate(sources, options: recipe.decoding.search, batchSize: recipe.decoding.batchSize).map(\.text)
+                translations = try translator.translate(sources, options: recipe.decoding.search, batchSize: recipe.decoding.batchSize)
             }
+            let hypotheses = translations.map(\.text)
+            try writeHeatmaps(translations.prefix(recipe.evaluation.samples), test: test.name)
             try AtomicFile.write(Data((hypotheses.joined(separator: "\n") + "\n").utf8), to: evalDirectory.appendingPathComponent("\(test.name).hyp"))
             var scores: [String: Double] = [:]
             for metric in recipe.evaluation.metrics {
@@ -165,7 +174,7 @@ public final class ExperimentRunner {
                     for (kind, score) in rouge { scores[kind.rawValue] = score.fmeasure * 100 }
                 }
             }
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.seconds
             let samples = (0..<min(recipe.evaluation.samples, sources.count)).map {
                 RunResults.Sample(source: sources[$0], reference: references[$0], hypothesis: hypotheses[$0])
             }
@@ -176,6 +185,15 @@ public final class ExperimentRunner {
         try results.save(resultsURL)
         try stages.mark("evaluate", key: key, done: true)
         return results
+    }
+
+    /// Attention heatmaps of the first translations, as RUN/attention/TEST-N.svg.
+    func writeHeatmaps(_ translations: ArraySlice<Translation>, test: String) throws {
+        let directory = self.directory.appendingPathComponent("attention")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (i, translation) in translations.enumerated() {
+            try AttentionHeatmap.write(translation, to: directory.appendingPathComponent("\(test)-\(i + 1).svg"))
+        }
     }
 
     func readLines(_ path: String) throws -> [String] {

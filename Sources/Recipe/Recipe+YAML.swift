@@ -48,7 +48,7 @@ extension Recipe {
         add("hiddenSize", m.hiddenSize)
         add("encoderLayers", m.encoderLayers)
         add("decoderLayers", m.decoderLayers)
-        add("cell", m.encoderCell.rawValue)
+        add("encoderCell", m.encoderCell.rawValue)
         add("decoderCell", m.decoderCell.rawValue)
         add("bidirectional", m.bidirectional)
         add("attention", m.attention.rawValue)
@@ -83,7 +83,7 @@ extension Recipe {
         add("maxSteps", t.maxSteps)
         add("maxEpochs", t.maxEpochs)
         add("validateEvery", t.validateEvery)
-        add("earlyStopping", t.earlyStoppingMetric.rawValue)
+        add("earlyStoppingMetric", t.earlyStoppingMetric.rawValue)
         add("patience", t.patience)
         add("keepCheckpoints", t.keepCheckpoints)
         add("scheduledSampling", t.scheduledSampling)
@@ -105,7 +105,7 @@ extension Recipe {
 
         lines += ["", "evaluation:"]
         add("metrics", "[" + evaluation.metrics.map(\.rawValue).joined(separator: ", ") + "]")
-        add("validationBleuSentences", evaluation.validationBLEUSentences)
+        add("validationBleuSentences", evaluation.validationBleuSentences)
         add("samples", evaluation.samples)
         return lines.joined(separator: "\n") + "\n"
     }

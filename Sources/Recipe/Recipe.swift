@@ -44,6 +44,7 @@ public struct Recipe: Sendable, Equatable {
             evaluation: try EvaluationSection(r.section("evaluation")),
             path: file)
         try r.finish()
+        try recipe.checkAcrossSections(r)
         return recipe
     }
 
@@ -61,7 +62,7 @@ public struct Recipe: Sendable, Equatable {
         func set(_ node: Node, _ keys: ArraySlice<String>) throws -> Node {
             guard let key = keys.first else { return value }
             var pairs: [(Node, Node)] = []
-            if case .mapping(let mapping) = node { pairs = mapping.map { ($0.key, $0.value) } } else if node != Node("") && keys.count < override.count {
+            if case .mapping(let mapping) = node { pairs = mapping.map { ($0.key, $0.value) } } else if node != Node("") {
                 throw RecipeError(file: "--set", path: keys.joined(separator: "."), message: "cannot set a key inside a value that is not a mapping")
             }
             if let i = pairs.firstIndex(where: { $0.0.string == key }) {
@@ -86,6 +87,22 @@ extension Recipe {
                 let hint = path.contains("/corpora/") ? " (corpora/ holds the scripts that make or link corpora: run the matching one first)" : ""
                 throw RecipeError(file: self.path, path: key, message: "\(path) does not exist\(hint)")
             }
+        }
+    }
+}
+
+extension Recipe {
+    /// Settings that are valid alone but not together, located at the key to change.
+    func checkAcrossSections(_ r: SectionReader) throws {
+        let training = try r.section("training")
+        if self.training.config.patience != nil, data.valid == nil {
+            throw training.invalid("patience", "early stopping needs validation data: set data.valid, or remove patience")
+        }
+        if self.training.config.earlyStoppingMetric == .bleu, data.valid == nil || evaluation.validationBleuSentences == 0 {
+            throw training.invalid("earlyStoppingMetric", "watching bleu needs data.valid and evaluation.validationBleuSentences > 0; watch loss instead, or set those")
+        }
+        if text.bpeDropout > 0 {
+            throw try r.section("text").invalid("bpeDropout", "BPE-dropout is not supported by the runner yet; set it to 0")
         }
     }
 }

@@ -119,7 +119,7 @@ public struct ModelSection: Sendable, Equatable {
         config.hiddenSize = try r.int("hiddenSize", default: config.hiddenSize, range: 1...65536)
         config.encoderLayers = try r.int("encoderLayers", default: config.encoderLayers, range: 1...64)
         config.decoderLayers = try r.int("decoderLayers", default: config.decoderLayers, range: 1...64)
-        config.encoderCell = try r.choice("cell", default: config.encoderCell)
+        config.encoderCell = try r.choice("encoderCell", default: config.encoderCell)
         config.decoderCell = try r.choice("decoderCell", default: config.encoderCell == .gru ? .gru : config.decoderCell)
         config.bidirectional = try r.bool("bidirectional", default: config.bidirectional)
         config.attention = try r.choice("attention", default: config.attention)
@@ -171,7 +171,7 @@ public struct TrainingSection: Sendable, Equatable {
         c.maxSteps = try r.optionalInt("maxSteps", range: 1...Int.max)
         c.maxEpochs = try r.has("maxEpochs") ? r.optionalInt("maxEpochs", range: 1...100_000) : (c.maxSteps == nil ? c.maxEpochs : nil)
         c.validateEvery = try r.int("validateEvery", default: c.validateEvery, range: 1...Int.max)
-        c.earlyStoppingMetric = try r.choice("earlyStopping", default: c.earlyStoppingMetric)
+        c.earlyStoppingMetric = try r.choice("earlyStoppingMetric", default: c.earlyStoppingMetric)
         c.patience = try r.optionalInt("patience", range: 1...10_000)
         c.keepCheckpoints = try r.int("keepCheckpoints", default: c.keepCheckpoints, range: 1...1000)
         c.scheduledSampling = try r.double("scheduledSampling", default: c.scheduledSampling, range: 0...1)
@@ -209,7 +209,7 @@ public struct EvaluationSection: Sendable, Equatable {
     public enum Metric: String, Sendable, CaseIterable { case bleu, chrf, rouge }
     public var metrics: [Metric] = [.bleu, .chrf]
     /// Validation sentences decoded (greedily) for BLEU at each validation; 0 for none.
-    public var validationBLEUSentences = 500
+    public var validationBleuSentences = 500
     /// Example translations in the report.
     public var samples = 5
 
@@ -220,7 +220,7 @@ public struct EvaluationSection: Sendable, Equatable {
             }
             return metric
         }
-        validationBLEUSentences = try r.int("validationBleuSentences", default: validationBLEUSentences, range: 0...1_000_000)
+        validationBleuSentences = try r.int("validationBleuSentences", default: validationBleuSentences, range: 0...1_000_000)
         samples = try r.int("samples", default: samples, range: 0...10_000)
         try r.finish()
     }

@@ -21,6 +21,9 @@ enum Report {
                 }
             }
         }
+        // A resumed run repeats the steps after its last checkpoint: the last record of a step counts.
+        steps = Dictionary(steps.map { ($0.step, $0) }, uniquingKeysWith: { $1 }).values.sorted { $0.step < $1.step }
+        validations = Dictionary(validations.map { ($0.step, $0) }, uniquingKeysWith: { $1 }).values.sorted { $0.step < $1.step }
         var md = ["# \(recipe.name)", "", "Recipe: `\(recipe.path)` (resolved copy: `recipe.yaml`).", ""]
         md += ["## Results", "", "| test set | sentences | " + metricNames(results).joined(separator: " | ") + " | decoding time |",
                "|---|---|" + String(repeating: "---|", count: metricNames(results).count) + "---|"]
@@ -46,8 +49,12 @@ enum Report {
 
         for test in results.tests where !test.samples.isEmpty {
             md += ["", "## Samples: \(test.name)", ""]
-            for sample in test.samples {
+            for (i, sample) in test.samples.enumerated() {
                 md += ["- source: \(sample.source)", "  - reference: \(sample.reference)", "  - output: \(sample.hypothesis)"]
+                let heatmap = "attention/\(test.name)-\(i + 1).svg"
+                if i < 3, FileManager.default.fileExists(atPath: run.appendingPathComponent(heatmap).path) {
+                    md += ["", "  ![attention, \(test.name) sentence \(i + 1)](\(heatmap))", ""]
+                }
             }
         }
         try AtomicFile.write(Data((md.joined(separator: "\n") + "\n").utf8), to: run.appendingPathComponent("report.md"))

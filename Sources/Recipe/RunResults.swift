@@ -21,8 +21,6 @@ public struct RunResults: Codable, Sendable, Equatable {
     static func load(_ url: URL) throws -> RunResults { try JSONDecoder().decode(RunResults.self, from: Data(contentsOf: url)) }
 
     func save(_ url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(self), to: url)
+        try AtomicFile.write(try JSONEncoder.readable.encode(self), to: url)
     }
 }

@@ -8,6 +8,9 @@ import Tensor
 struct StageCache {
     struct Entry: Codable, Equatable {
         var key: String
+        /// What may change without invalidating the stage's work (training limits): a
+        /// different detail reruns the stage from where it is rather than from scratch.
+        var detail: String = ""
         var done: Bool
     }
 
@@ -19,16 +22,17 @@ struct StageCache {
         entries = (try? JSONDecoder().decode([String: Entry].self, from: Data(contentsOf: url))) ?? [:]
     }
 
-    func isDone(_ stage: String, key: String) -> Bool { entries[stage] == Entry(key: key, done: true) }
+    func isDone(_ stage: String, key: String, detail: String = "") -> Bool {
+        entries[stage] == Entry(key: key, detail: detail, done: true)
+    }
 
-    /// Whether the stage ran before with this key but did not finish (an interrupted training).
-    func isStarted(_ stage: String, key: String) -> Bool { entries[stage] == Entry(key: key, done: false) }
+    /// Whether the stage's work so far can continue: it ran with this key (interrupted, or
+    /// finished under other limits).
+    func canContinue(_ stage: String, key: String) -> Bool { entries[stage]?.key == key }
 
-    mutating func mark(_ stage: String, key: String, done: Bool) throws {
-        entries[stage] = Entry(key: key, done: done)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(entries), to: url)
+    mutating func mark(_ stage: String, key: String, detail: String = "", done: Bool) throws {
+        entries[stage] = Entry(key: key, detail: detail, done: done)
+        try AtomicFile.write(try JSONEncoder.readable.encode(entries), to: url)
     }
 
     /// A stable hash (FNV-1a, 64 bits, hex) of the given parts, for stage keys.

@@ -24,20 +24,35 @@ public enum Checkpoint {
         try SafeTensors.write(model.parameters, to: partial.appendingPathComponent("model.safetensors"))
         try SafeTensors.write(optimizer.state, metadata: ["stepCount": String(optimizer.stepCount)],
                               to: partial.appendingPathComponent("optimizer.safetensors"))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(state), to: partial.appendingPathComponent("state.json"))
+        try AtomicFile.write(try JSONEncoder.readable.encode(state), to: partial.appendingPathComponent("state.json"))
         let final = directory.appendingPathComponent(name)
-        try? fm.removeItem(at: final)
-        try fm.moveItem(at: partial, to: final)
+        if fm.fileExists(atPath: final.path) {
+            // Saving the same step again (a resumed run): move the old one aside first, so
+            // that `latest` never names a directory that is missing mid-way.
+            let old = directory.appendingPathComponent(".\(name).old")
+            try? fm.removeItem(at: old)
+            try fm.moveItem(at: final, to: old)
+            try fm.moveItem(at: partial, to: final)
+            try? fm.removeItem(at: old)
+        } else {
+            try fm.moveItem(at: partial, to: final)
+        }
         try AtomicFile.write(Data((name + "\n").utf8), to: directory.appendingPathComponent("latest"))
     }
 
-    /// The name of the latest complete checkpoint in `directory`, if any.
+    /// The name of the latest complete checkpoint in `directory`, if any: the one `latest`
+    /// names, or, should that be missing, the newest complete `step-*` directory.
     public static func latest(in directory: URL) -> String? {
-        guard let text = try? String(contentsOf: directory.appendingPathComponent("latest"), encoding: .utf8) else { return nil }
-        let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return name.isEmpty ? nil : name
+        let fm = FileManager.default
+        func complete(_ name: String) -> Bool {
+            fm.fileExists(atPath: directory.appendingPathComponent(name).appendingPathComponent("state.json").path)
+        }
+        if let text = try? String(contentsOf: directory.appendingPathComponent("latest"), encoding: .utf8) {
+            let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !name.isEmpty && complete(name) { return name }
+        }
+        let names = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasPrefix("step-") && complete($0) }.sorted().last
     }
 
     /// Restores the weights and optimiser of checkpoint `directory/name`; returns its state.
@@ -53,11 +68,16 @@ public enum Checkpoint {
             throw LoadError(description: "\(path.path)/optimizer.safetensors: \(error) (was it written with another optimiser?)")
         }
         let statePath = path.appendingPathComponent("state.json")
+        let state: TrainingState
         do {
-            return try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: statePath))
+            state = try JSONDecoder().decode(TrainingState.self, from: Data(contentsOf: statePath))
         } catch {
             throw LoadError(description: "\(statePath.path): cannot read the training state (\(error.localizedDescription))")
         }
+        for generator in [state.dropoutState, state.samplingState] where generator.count != 4 || generator.allSatisfy({ $0 == 0 }) {
+            throw LoadError(description: "\(statePath.path): a random generator state is damaged (\(generator)); the checkpoint cannot resume exactly")
+        }
+        return state
     }
 
     /// Deletes a checkpoint directory.

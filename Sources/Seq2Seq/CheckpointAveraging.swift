@@ -32,8 +32,8 @@ public enum CheckpointAveraging {
     public static func averageIntoBundle(_ checkpoints: [URL], bundle: URL, output: URL) throws {
         let files = checkpoints.map { $0.pathExtension == "safetensors" ? $0 : $0.appendingPathComponent("model.safetensors") }
         let weights = try average(files)
-        let (settings, model) = try ModelBundle.load(from: bundle)
+        let (loaded, model) = try ModelBundle.load(from: bundle)
         try model.load(weights, source: files[0].path)
-        try settings.save(model, to: output)
+        try loaded.save(model, to: output)
     }
 }

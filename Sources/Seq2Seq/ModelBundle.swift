@@ -40,9 +40,7 @@ public struct ModelBundle {
     /// weights go last, atomically, so a bundle with weights is always complete.
     public func save(_ model: Seq2SeqModel, to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(settings), to: directory.appendingPathComponent("config.json"))
+        try AtomicFile.write(try JSONEncoder.readable.encode(settings), to: directory.appendingPathComponent("config.json"))
         try AtomicFile.write(Data(sourceVocabulary.serialized().utf8), to: directory.appendingPathComponent("source.vocab"))
         try AtomicFile.write(Data(targetVocabulary.serialized().utf8), to: directory.appendingPathComponent("target.vocab"))
         let bpePath = directory.appendingPathComponent("source.bpe")
@@ -71,6 +69,13 @@ public struct ModelBundle {
             sourceBPE: FileManager.default.fileExists(atPath: bpePath) ? try BPECodes(contentsOf: bpePath) : nil,
             recipe: try? String(contentsOf: directory.appendingPathComponent("recipe.yaml"), encoding: .utf8))
         if let problem = settings.model.problems.first { throw WeightsError(description: "\(path)/config.json: \(problem)") }
+        guard settings.format == 1 else {
+            throw WeightsError(description: "\(path)/config.json: bundle format \(settings.format) is newer than this Recur reads (1); update Recur")
+        }
+        for (file, vocabulary, size) in [("source.vocab", bundle.sourceVocabulary, settings.model.sourceVocabularySize),
+                                         ("target.vocab", bundle.targetVocabulary, settings.model.targetVocabularySize)] where vocabulary.count != size {
+            throw WeightsError(description: "\(path)/\(file) has \(vocabulary.count) tokens but config.json says \(size): the files come from different models")
+        }
         let model = Seq2SeqModel(settings.model, seed: 0)
         let weightsPath = directory.appendingPathComponent("model.safetensors")
         try model.load(try SafeTensors.read(weightsPath).tensors, source: weightsPath.path)

@@ -72,10 +72,16 @@ public final class Trainer {
         Engine.setThreads(config.threads)
         interruptRequested.store(false, ordering: .relaxed)
         let previousHandler = signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        // A launcher may hand us SIGINT blocked (a child inherits its parent thread's mask),
+        // and then Ctrl-C would never arrive.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         defer { signal(SIGINT, previousHandler) }
 
         let parameters = model.parameters.map(\.tensor)
-        var dropout: RandomGenerator? = config.dropoutEnabled(model) ? RandomGenerator(state: state.dropoutState) : nil
+        var dropout: RandomGenerator? = model.config.dropout > 0 ? RandomGenerator(state: state.dropoutState) : nil
         var sampler = RandomGenerator(state: state.samplingState)
         var stoppedEarly = false, interrupted = false
         let clock = ContinuousClock()
@@ -113,7 +119,7 @@ public final class Trainer {
                 windowTokens += tokens
 
                 let elapsed = clock.now - windowStart
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                let seconds = elapsed.seconds
                 let loss = lossSum / Double(tokens)
                 log.record(["kind": "step", "step": state.step, "epoch": state.epoch + 1, "loss": loss, "tokens": tokens,
                             "gradNorm": Double(norm), "learningRate": rate])
@@ -125,27 +131,35 @@ public final class Trainer {
                     (windowStart, windowTokens) = (clock.now, 0)
                 }
 
+                // Validation first: an interrupted run must not skip the validation (and its
+                // effect on early stopping and the schedule) that this step was due.
+                if state.step % config.validateEvery == 0 {
+                    if let validation {
+                        if try validate(validation) { stoppedEarly = true; break epochs }
+                    } else {
+                        try saveCheckpoint()
+                    }
+                }
                 if interruptRequested.load(ordering: .relaxed) {
                     log.message("interrupted at step \(state.step): saving a checkpoint")
                     try saveCheckpoint()
                     interrupted = true
                     break epochs
                 }
-                if state.step % config.validateEvery == 0, let validation {
-                    if try validate(validation) { stoppedEarly = true; break epochs }
-                }
             }
             if state.batchInEpoch >= batches.count {
                 state.epoch += 1
                 state.batchInEpoch = 0
-                if let validation, state.step % config.validateEvery != 0 {
-                    if try validate(validation) { stoppedEarly = true; break }
-                } else if validation == nil {
-                    try saveCheckpoint()
+                if state.step % config.validateEvery != 0 {  // else validated (or saved) just now
+                    if let validation {
+                        if try validate(validation) { stoppedEarly = true; break }
+                    } else {
+                        try saveCheckpoint()
+                    }
                 }
             }
         }
-        if !interrupted, Checkpoint.latest(in: checkpointDirectory ?? URL(fileURLWithPath: "/nonexistent")) != Self.checkpointName(state.step) {
+        if !interrupted, let checkpoints = checkpointDirectory, Checkpoint.latest(in: checkpoints) != Self.checkpointName(state.step) {
             try saveCheckpoint()
         }
         return TrainingSummary(steps: state.step, epochs: state.epoch, bestMetric: state.bestMetric,
@@ -164,7 +178,7 @@ public final class Trainer {
         }
         guard let left = remaining.min(), state.step > start.step else { return "" }
         let elapsed = now - start.time
-        let perStep = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18) / Double(state.step - start.step)
+        let perStep = elapsed.seconds / Double(state.step - start.step)
         let total = Int(perStep * Double(max(left, 0)))
         return total >= 3600 ? " ETA \(total / 3600)h\(total % 3600 / 60)m" : " ETA \(total / 60)m\(total % 60)s"
     }
@@ -230,8 +244,4 @@ public final class Trainer {
 
 public struct TrainingError: Error, CustomStringConvertible {
     public let description: String
-}
-
-extension TrainingConfig {
-    func dropoutEnabled(_ model: Seq2SeqModel) -> Bool { model.config.dropout > 0 }
 }

@@ -74,7 +74,7 @@ public enum TrainingBenchmark {
         let clock = ContinuousClock()
         let rates = (0..<repeats).map { _ in
             let elapsed = clock.measure { timed.forEach(step) }
-            return tokens / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            return tokens / elapsed.seconds
         }
         let median = rates.sorted()[rates.count / 2]
         return Result(config: name, embeddingSize: embeddingSize, hiddenSize: hiddenSize, vocabularySize: vocabularySize,

@@ -6,7 +6,7 @@ import Text
 /// an empty line gives an empty line, invalid UTF-8 is decoded with replacement characters,
 /// and an over-long line is truncated; each with a warning naming the line.
 public struct TranslationStream {
-    public enum Format: String, Sendable, CaseIterable {
+    public enum Format: String, Sendable, CaseIterable, Codable {
         /// The best translation, one line per input line.
         case text
         /// One JSON object per line: hypotheses with scores, tokens and alignments.
@@ -17,7 +17,7 @@ public struct TranslationStream {
     public var batchSize = 32
     public var format: Format = .text
     /// Source tokens beyond this are cut off.
-    public var maxSourceTokens = 250
+    public var maxSourceTokens = Translator.defaultMaxSourceTokens
     /// Where to write an attention heatmap per sentence (SVG), if anywhere.
     public var attentionDirectory: URL?
 
@@ -44,9 +44,8 @@ public struct TranslationStream {
             var out = ""
             for (i, result) in results.enumerated() {
                 out += format == .text ? result.text + "\n" : try jsonLine(result) + "\n"
-                if let attentionDirectory, let best = result.candidates.first, !best.attention.isEmpty {
-                    let svg = AttentionHeatmap.svg(source: result.sourceTokens, output: best.tokens + ["</s>"], weights: best.attention)
-                    try svg.write(to: attentionDirectory.appendingPathComponent("\(firstLineOfBatch + i).svg"), atomically: true, encoding: .utf8)
+                if let attentionDirectory {
+                    try AttentionHeatmap.write(result, to: attentionDirectory.appendingPathComponent("\(firstLineOfBatch + i).svg"))
                 }
             }
             FileHandle.standardOutput.write(Data(out.utf8))
@@ -88,6 +87,13 @@ public struct TranslationStream {
 
 /// An attention matrix as an SVG heatmap: source tokens across, output tokens down.
 public enum AttentionHeatmap {
+    /// Writes the best candidate's heatmap, if it has attention weights.
+    public static func write(_ translation: Translation, to url: URL) throws {
+        guard let best = translation.candidates.first, !best.attention.isEmpty else { return }
+        let svg = self.svg(source: translation.sourceTokens, output: best.tokens + ["</s>"], weights: best.attention)
+        try svg.write(to: url, atomically: true, encoding: .utf8)
+    }
+
     public static func svg(source: [String], output: [String], weights: [[Float]]) -> String {
         let cell = 22.0, left = 10 + 8.0 * Double(output.map(\.count).max() ?? 4), top = 10 + 8.0 * Double(source.map(\.count).max() ?? 4)
         let width = left + cell * Double(source.count) + 10, height = top + cell * Double(output.count) + 10

@@ -53,10 +53,15 @@ public final class Translator {
         return tokenizer.detokenizeLine(line)
     }
 
-    /// Translates lines with beam search (greedy when the beam is 1), `batchSize` at a time;
-    /// an empty line gives an empty translation. Sources longer than `maxSourceTokens` are
-    /// truncated (`truncated` is told which lines).
-    public func translate(_ lines: [String], options: SearchOptions, batchSize: Int = 32, maxSourceTokens: Int = 1000,
+    /// Source tokens beyond this are cut off (by `recur run`'s evaluation and by `recur
+    /// translate` alike, so both give the same output).
+    public static let defaultMaxSourceTokens = 250
+
+    /// Translates lines with beam search (a beam of 1 is greedy, with scores and attention),
+    /// `batchSize` at a time; an empty line gives an empty translation. Sources longer than
+    /// `maxSourceTokens` are truncated (`truncated` is told which lines).
+    public func translate(_ lines: [String], options: SearchOptions, batchSize: Int = 32,
+                          maxSourceTokens: Int = Translator.defaultMaxSourceTokens,
                           truncated: (Int) -> Void = { _ in }) throws -> [Translation] {
         var tokens = try lines.map(sourceTokens)
         for i in tokens.indices where tokens[i].count > maxSourceTokens {
@@ -65,13 +70,10 @@ public final class Translator {
         }
         var results = tokens.map { Translation(sourceTokens: $0, candidates: []) }
         let nonEmpty = tokens.indices.filter { !tokens[$0].isEmpty }
-        let greedy = options.beamSize == 1 && options.nbest == 1 && options.blockRepeatedNgrams == 0 && options.minLength == 0
+        let search = BeamSearch(models: [model], options: options)
         for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
             let rows = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
-            let sources = rows.map { bundle.sourceVocabulary.encode(tokens[$0]) }
-            let hypotheses: [[Hypothesis]] = greedy
-                ? model.greedy(sources, maxLength: options.lengthLimit).map { [Hypothesis(tokens: $0, score: 0, logProbability: 0, attention: [])] }
-                : BeamSearch(models: [model], options: options).search(sources)
+            let hypotheses = search.search(rows.map { bundle.sourceVocabulary.encode(tokens[$0]) })
             for (row, list) in zip(rows, hypotheses) {
                 results[row].candidates = list.map { candidate(for: $0, source: tokens[row]) }
             }
@@ -91,11 +93,17 @@ public final class Translator {
                      attention: hypothesis.attention, alignment: alignment)
     }
 
-    /// Greedy translations of lines, with the length limits of `options` (validation BLEU
-    /// during training).
+    /// Greedy translations of lines, text only, with the length limits of `options`: the
+    /// fast path for validation BLEU during training.
     public func translateGreedy(_ lines: [String], batchSize: Int = 64, options: SearchOptions = SearchOptions()) throws -> [String] {
-        var greedy = options
-        (greedy.beamSize, greedy.nbest, greedy.minLength, greedy.blockRepeatedNgrams) = (1, 1, 0, 0)
-        return try translate(lines, options: greedy, batchSize: batchSize).map(\.text)
+        let tokens = try lines.map { Array(try sourceTokens($0).prefix(Self.defaultMaxSourceTokens)) }
+        var outputs = [String](repeating: "", count: lines.count)
+        let nonEmpty = tokens.indices.filter { !tokens[$0].isEmpty }
+        for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
+            let rows = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
+            let ids = model.greedy(rows.map { bundle.sourceVocabulary.encode(tokens[$0]) }, maxLength: options.lengthLimit)
+            for (row, output) in zip(rows, ids) { outputs[row] = detokenize(bundle.targetVocabulary.decode(output)) }
+        }
+        return outputs
     }
 }

@@ -81,7 +81,7 @@ public enum KernelBenchmark {
         }
         let samples = (0..<5).map { _ in
             let elapsed = clock.measure { for _ in 0..<repetitions { body() } }
-            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            return elapsed.seconds
         }
         return samples.sorted()[2] / Double(repetitions)
     }

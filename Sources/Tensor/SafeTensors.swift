@@ -35,9 +35,9 @@ public enum SafeTensors {
     public static func decode(_ data: Data, source: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         func fail(_ what: String) -> FormatError { FormatError(description: "\(source): \(what)") }
         guard data.count >= 8 else { throw fail("too short for a safetensors file (\(data.count) bytes)") }
-        let headerLength = data.prefix(8).withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        guard headerLength > 0, 8 + headerLength <= data.count else {
-            throw fail("header length \(headerLength) does not fit in \(data.count) bytes: not a safetensors file, or truncated")
+        let rawLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard let headerLength = Int(exactly: rawLength), headerLength > 0, headerLength <= data.count - 8 else {
+            throw fail("header length \(rawLength) does not fit in \(data.count) bytes: not a safetensors file, or truncated")
         }
         guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength)) as? [String: Any] else {
             throw fail("the header is not a JSON object")
@@ -53,10 +53,17 @@ public enum SafeTensors {
             guard let entry = value as? [String: Any], let dtype = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2
             else { throw fail("tensor '\(name)' has a malformed header entry") }
-            let count = shape.reduce(1, *)
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("tensor '\(name)' has a negative dimension in shape \(shape)") }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow else { throw fail("tensor '\(name)' has an impossibly large shape \(shape)") }
+                count = product
+            }
             let width = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2][dtype]
             guard let width else { throw fail("tensor '\(name)' has dtype \(dtype); Recur reads F32, F64, F16 and BF16") }
-            guard offsets[1] - offsets[0] == count * width, base + offsets[1] <= data.count, offsets[0] >= 0 else {
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
+            guard !overflow, offsets[0] >= 0, offsets[1] - offsets[0] == bytes, offsets[1] <= data.count - base else {
                 throw fail("tensor '\(name)' (\(dtype) \(shape)) has byte range \(offsets) that does not match its size or the file")
             }
             let tensor = Tensor(uninitialized: shape)
@@ -93,38 +100,44 @@ public enum SafeTensors {
     }
 }
 
-/// Crash-safe file replacement: write a temporary file in the same directory, fsync it,
-/// rename it over the target, fsync the directory.
+/// Crash-safe file replacement: write a uniquely named temporary file in the same
+/// directory, fsync it, rename it over the target, fsync the directory.
 public enum AtomicFile {
+    /// Replaces `url`'s contents with `data`, so that a crash leaves the old file or the new.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw posixError("cannot create \(temporary.path)") }
-        var ok = true
+        var template = Array(directory.appendingPathComponent(".\(url.lastPathComponent).tmp-XXXXXX").path.utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw posixError("cannot create a temporary file in \(directory.path)", errno) }
+        let temporary = String(cString: template)
+        var failure: Int32 = 0
         data.withUnsafeBytes { raw in
             var written = 0
             while written < raw.count {
                 let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n <= 0 { ok = false; return }
-                written += n
+                if n > 0 { written += n } else if n < 0 && errno == EINTR { continue } else { failure = n < 0 ? errno : EIO; return }
             }
         }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok else {
-            unlink(temporary.path)
-            throw posixError("cannot write \(temporary.path) (disk full?)")
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        fchmodIfPossible(temporary)
+        guard failure == 0 else {
+            unlink(temporary)
+            throw posixError("cannot write \(temporary) (disk full?)", failure)
         }
-        guard rename(temporary.path, url.path) == 0 else {
-            unlink(temporary.path)
-            throw posixError("cannot move \(temporary.path) to \(url.path)")
+        guard rename(temporary, url.path) == 0 else {
+            let error = errno
+            unlink(temporary)
+            throw posixError("cannot move \(temporary) to \(url.path)", error)
         }
         let dirfd = open(directory.path, O_RDONLY)
         if dirfd >= 0 { fsync(dirfd); close(dirfd) }
     }
 
-    static func posixError(_ what: String) -> SafeTensors.FormatError {
-        SafeTensors.FormatError(description: "\(what): \(String(cString: strerror(errno)))")
+    /// mkstemp makes files readable by the owner only; results are ordinary files.
+    private static func fchmodIfPossible(_ path: String) { chmod(path, 0o644) }
+
+    static func posixError(_ what: String, _ code: Int32) -> SafeTensors.FormatError {
+        SafeTensors.FormatError(description: "\(what): \(String(cString: strerror(code)))")
     }
 }

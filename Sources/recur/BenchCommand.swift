@@ -40,9 +40,7 @@ struct BenchKernels: ParsableCommand {
 
 /// Pretty-printed JSON with sorted keys.
 func jsonString<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    String(decoding: try JSONEncoder.readable.encode(value), as: UTF8.self)
 }
 
 /// The reference model's two benchmark configurations.

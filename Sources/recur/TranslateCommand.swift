@@ -29,7 +29,7 @@ struct TranslateCommand: ParsableCommand {
     var batchSize = 32
 
     @Option(help: "Length normalisation: none, average (log P / |y|^α) or gnmt.")
-    var lengthNormalization: String = "average"
+    var lengthNormalization: LengthNormalization = .average
 
     @Option(help: "α of the length normalisation.")
     var lengthPenalty = 1.0
@@ -44,10 +44,10 @@ struct TranslateCommand: ParsableCommand {
     var blockRepeatedNgrams = 0
 
     @Option(help: "Source tokens beyond this are cut off, with a warning.")
-    var maxSourceTokens = 250
+    var maxSourceTokens = Translator.defaultMaxSourceTokens
 
     @Option(help: "Output format: text (the best translation) or json (hypotheses, scores, tokens, alignments).")
-    var format: String = "text"
+    var format: TranslationStream.Format = .text
 
     @Option(help: "Write an attention heatmap (SVG) per sentence into this directory.")
     var attentionSvg: String?
@@ -60,10 +60,10 @@ struct TranslateCommand: ParsableCommand {
             throw ValidationError("--beam-size, --batch-size, --threads and --max-source-tokens must be at least 1")
         }
         guard (1...beamSize).contains(nbest) else { throw ValidationError("--nbest must be between 1 and --beam-size (\(beamSize))") }
-        guard LengthNormalization(rawValue: lengthNormalization) != nil else {
-            throw ValidationError("--length-normalization must be none, average or gnmt, not '\(lengthNormalization)'")
+        guard maxLengthRatio > 0 else { throw ValidationError("--max-length-ratio must be positive, got \(maxLengthRatio)") }
+        guard lengthPenalty >= 0, coveragePenalty >= 0, blockRepeatedNgrams >= 0 else {
+            throw ValidationError("--length-penalty, --coverage-penalty and --block-repeated-ngrams must not be negative")
         }
-        guard TranslationStream.Format(rawValue: format) != nil else { throw ValidationError("--format must be text or json, not '\(format)'") }
     }
 
     func run() throws {
@@ -75,10 +75,10 @@ struct TranslateCommand: ParsableCommand {
             var options = SearchOptions()
             (options.beamSize, options.nbest, options.lengthPenalty, options.coveragePenalty) = (beamSize, nbest, lengthPenalty, coveragePenalty)
             (options.maxLengthRatio, options.blockRepeatedNgrams) = (maxLengthRatio, blockRepeatedNgrams)
-            options.lengthNormalization = LengthNormalization(rawValue: lengthNormalization)!
+            options.lengthNormalization = lengthNormalization
             var stream = TranslationStream(options: options)
             (stream.batchSize, stream.maxSourceTokens) = (batchSize, maxSourceTokens)
-            stream.format = TranslationStream.Format(rawValue: format)!
+            stream.format = format
             stream.attentionDirectory = attentionSvg.map { URL(fileURLWithPath: $0) }
             let loadTime = ContinuousClock.now - start
             warn("loaded \(model) in \(loadTime.formatted(.units(allowed: [.milliseconds])))")
@@ -88,3 +88,6 @@ struct TranslateCommand: ParsableCommand {
 
     func warn(_ line: String) { FileHandle.standardError.write(Data(("recur translate: " + line + "\n").utf8)) }
 }
+
+extension LengthNormalization: ExpressibleByArgument {}
+extension TranslationStream.Format: ExpressibleByArgument {}

@@ -74,7 +74,7 @@ let minimal = "data:\n  train: corpus/train\n"
               test: {t1: a/t1, t2: a/t2}
               maxLength: null
             text: {bpeMerges: 100, case: markup}
-            model: {cell: gru, attention: bahdanau, dropout: 0.2}
+            model: {encoderCell: gru, attention: bahdanau, dropout: 0.2}
             training: {schedule: plateau, decayFactor: 0.3, maxSteps: 100}
             decoding: {lengthNormalization: gnmt, lengthPenalty: 0.6}
             """)

@@ -110,4 +110,34 @@ func stepLosses(_ run: URL) throws -> [Int: Double] {
         let results = { (run: URL) in try RunResults.load(run.appendingPathComponent("results.json")) }
         #expect(try results(straight).tests.map(\.scores) == results(killed).tests.map(\.scores))
     }
+
+    /// Ctrl-C (SIGINT) saves a checkpoint at the current step and exits saying how to
+    /// continue; running again finishes the training.
+    @Test func interruptSavesACheckpointAndTheRunContinues() throws {
+        let recur = try recurExecutable()
+        let experiment = try TinyExperiment(steps: 400)
+        defer { experiment.remove() }
+        let run = experiment.directory.appendingPathComponent("run")
+        let process = Process()
+        process.executableURL = recur
+        process.arguments = ["run", experiment.recipe.path, "--out", run.path]
+        let errors = Pipe()
+        (process.standardOutput, process.standardError) = (FileHandle.nullDevice, errors)
+        try process.run()
+        let latest = run.appendingPathComponent("train/checkpoints/latest")
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: latest.path) && process.isRunning && Date() < deadline { usleep(2000) }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus != 0)
+        let interrupted = try #require(stderr.split(separator: "\n").first { $0.hasPrefix("error: training interrupted at step ") })
+        let step = try #require(Int(interrupted.split(separator: " ")[5].dropLast()))  // "12;"
+        #expect(interrupted.hasSuffix("; run the same command again to continue"))
+        #expect(try String(contentsOf: latest, encoding: .utf8) == String(format: "step-%08d\n", step))
+        let again = try runRecur(["run", experiment.recipe.path, "--out", run.path])
+        #expect(again.status == 0)
+        #expect(again.stderr.contains("resumed from step-"))
+        #expect(try stepLosses(run).count == 400)
+    }
 }

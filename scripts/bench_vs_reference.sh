@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Recur against the PyTorch reference (../shared/reference/pytorch), side by side in one
+# run on this machine: training target tokens/s and decoding sentences/s, as ratios.
+#
+#   scripts/bench_vs_reference.sh [a|b|ab] [train|decode|all]
+#
+# Needs the reference's venv (see its README): python3 -m venv ~/torchref-venv &&
+# ~/torchref-venv/bin/pip install torch numpy threadpoolctl. Run on a quiet machine: the
+# figures are medians of 3 repeats, but another process on the 2 cores skews both sides.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+configs=${1:-ab}
+what=${2:-all}
+python=${TORCHREF_PYTHON:-$HOME/torchref-venv/bin/python}
+reference=${REFERENCE_DIR:-../shared/reference/pytorch}
+[ -x "$python" ] || { echo "error: no PyTorch venv at $python (set TORCHREF_PYTHON)" >&2; exit 1; }
+swift build -c release --product recur >/dev/null
+out=$(mktemp -d)
+for config in a b; do
+    [[ $configs == *$config* ]] || continue
+    size=$([ $config = a ] && echo 256 || echo 512)
+    if [ "$what" != decode ]; then
+        .build/release/recur bench train --config $config --threads 2 --format json > "$out/recur-train-$config.json"
+        "$python" "$reference/ref_s2s.py" bench --E $size --H $size --threads 2 --what train --json "$out/torch-train-$config.json" >/dev/null
+    fi
+    if [ "$what" != train ]; then
+        .build/release/recur bench decode --config $config --threads 2 --format json > "$out/recur-decode-$config.json"
+        "$python" "$reference/ref_s2s.py" bench --E $size --H $size --threads 2 --what greedy,beam_batch,beam_b1 --json "$out/torch-decode-$config.json" >/dev/null
+    fi
+done
+python3 - "$out" "$configs" "$what" <<'PY'
+import json, os, sys
+out, configs, what = sys.argv[1:]
+def load(name):
+    path = os.path.join(out, name)
+    return json.load(open(path)) if os.path.exists(path) else None
+print("| config | measure | Recur | PyTorch | ratio |")
+print("|---|---|---|---|---|")
+for c in "ab":
+    if c not in configs: continue
+    rt, tt = load(f"recur-train-{c}.json"), load(f"torch-train-{c}.json")
+    if rt and tt:
+        r = sorted(rt["tokensPerSecondRepeats"])[1]; t = tt["train_tok_per_s"]["median"]
+        print(f"| {c.upper()} | train, target tok/s | {r:.0f} | {t:.0f} | {r/t:.2f}× |")
+        print(f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | – | |")
+    rd, td = load(f"recur-decode-{c}.json"), load(f"torch-decode-{c}.json")
+    if rd and td:
+        keys = {("greedy", 64): "greedy_sent_per_s", ("beam5", 32): "beam_batch32_sent_per_s", ("beam5", 1): "beam_b11_sent_per_s"}
+        for m in rd["measurements"]:
+            key = keys[(m["mode"], m["batchSize"])]
+            r = sorted(m["sentencesPerSecondRepeats"])[1]; t = td[key]["median"]
+            print(f"| {c.upper()} | {m['mode']} batch {m['batchSize']}, sent/s | {r:.1f} | {t:.1f} | {r/t:.2f}× |")
+PY
