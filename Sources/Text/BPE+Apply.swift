@@ -17,7 +17,7 @@ public final class BPE {
     private let finalCharacterIDs: CharacterIDs
     /// (left, right) → (rank, merged symbol); the first of duplicate merges wins.
     private let mergeTable: MergeTable
-    private var cache: [String: [String]] = [:]
+    private var cache: [ExactString: [String]] = [:]
     /// Segmentations rendered as bytes, keyed by token bytes (see `appendRendered`).
     let renderedCache = RenderedSegmentCache()
 
@@ -25,11 +25,11 @@ public final class BPE {
     public init(codes: BPECodes, separator: String = "@@") {
         self.codes = codes
         self.separator = separator
-        var symbolIDs: [String: Int32] = [:]
+        var symbolIDs: [ExactString: Int32] = [:]
         func id(_ symbol: String) -> Int32 {
-            if let id = symbolIDs[symbol] { return id }
+            if let id = symbolIDs[ExactString(symbol)] { return id }
             let id = Int32(symbolIDs.count)
-            symbolIDs[symbol] = id
+            symbolIDs[ExactString(symbol)] = id
             return id
         }
         var mergeTable = MergeTable()
@@ -39,7 +39,8 @@ public final class BPE {
         }
         var characterIDs = CharacterIDs()
         var finalCharacterIDs = CharacterIDs()
-        for (text, id) in symbolIDs {
+        for (key, id) in symbolIDs {
+            let text = key.value
             let scalars = text.unicodeScalars
             if scalars.count == 1 {
                 characterIDs[scalars.first!] = id
@@ -64,10 +65,10 @@ public final class BPE {
 
     /// The subwords of one token, without separators.
     public func segment(_ token: String) -> [String] {
-        if let cached = cache[token] { return cached }
+        if let cached = cache[ExactString(token)] { return cached }
         var unused = SplitMix64(seed: 0)
         let result = segment(token, dropout: 0, generator: &unused)
-        cache[token] = result
+        cache[ExactString(token)] = result
         return result
     }
 

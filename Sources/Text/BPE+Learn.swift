@@ -41,7 +41,7 @@ struct BPELearner {
     private var indices: [UInt64: [Int32: Int32]] = [:]
 
     init(counts: TokenCounts) {
-        for (token, frequency) in counts.counts {
+        for (token, frequency) in counts.entries {
             let scalars = Array(token.unicodeScalars)
             guard !scalars.isEmpty else { continue }
             var word = scalars.dropLast().map { symbols.id(String($0)) }
@@ -187,14 +187,14 @@ struct BPELearner {
 
 /// Symbols interned as ids; equal strings get equal ids, as Python compares strings.
 struct SymbolTable {
-    private var ids: [String: Int32] = [:]
+    private var ids: [ExactString: Int32] = [:]
     private var texts: [String] = []
     private var bytes: [[UInt8]] = []
 
     mutating func id(_ text: String) -> Int32 {
-        if let id = ids[text] { return id }
+        if let id = ids[ExactString(text)] { return id }
         let id = Int32(texts.count)
-        ids[text] = id
+        ids[ExactString(text)] = id
         texts.append(text)
         bytes.append(Array(text.utf8))
         return id

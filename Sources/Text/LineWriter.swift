@@ -48,6 +48,11 @@ public final class LineWriter {
         bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, file) }
     }
 
+    /// Writes bytes as they are.
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
+    }
+
     /// Flushes buffered output.
     public func flush() { fflush(file) }
 }

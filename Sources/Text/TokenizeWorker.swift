@@ -18,17 +18,17 @@ final class TokenizeWorker: LineWorker {
         normalizes = options.normalization != .none
     }
 
-    func process(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
+    func process(_ line: UnsafeBufferPointer<UInt8>, into output: ByteSink) throws {
         if bytePath && (!normalizes || line.allSatisfy { $0 < 0x80 }) {
-            try appendTokens(of: line, to: &output)
+            try appendTokens(of: line, to: output)
         } else {
             var tokens = try tokenizer.tokenize(String(decoding: line, as: UTF8.self))
             if let bpe { tokens = bpe.apply(tokens) }
-            output.append(contentsOf: tokens.joined(separator: " ").utf8)
+            output.append(tokens.joined(separator: " "))
         }
     }
 
-    private func appendTokens(of line: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) throws {
+    private func appendTokens(of line: UnsafeBufferPointer<UInt8>, to output: ByteSink) throws {
         var first = true
         try tokenizer.cutWords(line) { token in
             if !first { output.append(0x20) }
@@ -36,21 +36,21 @@ final class TokenizeWorker: LineWorker {
             switch token {
             case .slice(let slice, let glued):
                 guard let bpe else {
-                    if glued { output.append(contentsOf: Self.joinerBytes) }
-                    return output.append(contentsOf: slice)
+                    if glued { output.append(Self.joinerBytes) }
+                    return output.append(slice)
                 }
                 if glued {
                     scratch.removeAll(keepingCapacity: true)
                     scratch.append(contentsOf: Self.joinerBytes)
                     scratch.append(contentsOf: slice)
-                    scratch.withUnsafeBufferPointer { bpe.appendRendered($0, to: &output) }
+                    scratch.withUnsafeBufferPointer { bpe.appendRendered($0, to: output) }
                 } else {
-                    bpe.appendRendered(slice, to: &output)
+                    bpe.appendRendered(slice, to: output)
                 }
             case .built(let text):
-                guard let bpe else { return output.append(contentsOf: text.utf8) }
+                guard let bpe else { return output.append(text) }
                 var text = text
-                text.withUTF8 { bpe.appendRendered($0, to: &output) }
+                text.withUTF8 { bpe.appendRendered($0, to: output) }
             }
         }
     }
