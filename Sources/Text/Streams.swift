@@ -47,12 +47,12 @@ public enum TextStreams {
 
     /// Counts the space-separated tokens of files (summed over all of them).
     public static func countTokens(inputs: [String]) throws -> TokenCounts {
-        var counts = TokenCounts()
+        var counter = TokenCounter()
         for input in inputs {
             let reader = try LineReader(path: input)
-            while let line = try reader.next() { counts.add(tokenLine: line) }
+            while try reader.withNextLine({ counter.add(line: $0) }) != nil {}
         }
-        return counts
+        return counter.tokenCounts()
     }
 
     /// Learns BPE codes from the tokens of `inputs` (jointly, when there are several) and

@@ -71,3 +71,19 @@ import Testing
         #expect(vocabulary.tokens[4] == "￭.")
     }
 }
+
+@Suite struct TokenCounterTests {
+    /// Counting from bytes gives what `TokenCounts.add(tokenLine:)` gives, which follows
+    /// subword-nmt's `line.strip('\r\n ').split(' ')`.
+    @Test func countsLikeTokenCounts() {
+        let lines = ["a b  a", " x \r \r", "\r a\r\r b ", "", "   ", "é e\u{301} é"]
+        var counter = TokenCounter()
+        var counts = TokenCounts()
+        for line in lines {
+            Array(line.utf8).withUnsafeBufferPointer { counter.add(line: $0) }
+            counts.add(tokenLine: line)
+        }
+        #expect(counter.tokenCounts() == counts)
+        #expect(counts["\r"] == 0 && counts["x"] == 1 && counts["a\r\r"] == 1 && counts["a"] == 2 && counts["é"] == 2)
+    }
+}
