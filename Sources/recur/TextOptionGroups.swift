@@ -45,18 +45,3 @@ struct InputOutputOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "File to write, one line per input line; - for standard output.")
     var output = "-"
 }
-
-/// Runs a library call and turns Text's errors into a message and exit code 1, without a
-/// stack trace.
-func runReportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as TextError {
-        throw ValidationErrorMessage(message: error.description)
-    }
-}
-
-struct ValidationErrorMessage: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
