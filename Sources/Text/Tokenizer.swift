@@ -190,7 +190,10 @@ public final class Tokenizer {
 
     /// Whether a segment can be a token as it is: nothing in it needs an escape.
     private func isPlain(_ segment: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> Bool {
-        if isASCII || segment.allSatisfy({ $0 < 0x80 }) {
+        // On an ASCII line, spaces and controls only occur in whitespace segments (handled
+        // before): every other segment is plain.
+        if isASCII { return true }
+        if segment.allSatisfy({ $0 < 0x80 }) {
             return segment.allSatisfy { $0 > 0x20 && $0 != 0x7F }
         }
         return !String(decoding: segment, as: UTF8.self).unicodeScalars.contains(where: TokenMarks.needsEscape)
