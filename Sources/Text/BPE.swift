@@ -95,6 +95,6 @@ func writeText(_ text: String, to path: String) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     } catch {
-        throw TextError.unreadable(file: path, reason: "cannot write: \(error.localizedDescription)")
+        throw TextError.unwritable(file: path, reason: error.localizedDescription)
     }
 }

@@ -16,14 +16,14 @@ public final class LineWriter {
     public init(path: String) throws {
         if path == "-" {
             guard let output = fdopen(1, "wb") else {
-                throw TextError.unreadable(file: "<stdout>", reason: String(cString: strerror(errno)))
+                throw TextError.unwritable(file: "<stdout>", reason: String(cString: strerror(errno)))
             }
             name = "<stdout>"
             file = output
             ownsFile = false
         } else {
             guard let opened = fopen(path, "wb") else {
-                throw TextError.unreadable(file: path, reason: "cannot write: " + String(cString: strerror(errno)))
+                throw TextError.unwritable(file: path, reason: String(cString: strerror(errno)))
             }
             name = path
             file = opened
