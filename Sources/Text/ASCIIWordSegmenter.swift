@@ -41,31 +41,37 @@ enum ASCIIWordSegmenter {
     /// is that of the segment's first character (ICU's rule statuses differ for a few mixed
     /// segments; the tokenizer only needs kinds for splits that go through ICU anyway).
     static func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> [(Range<Int>, WordKind)] {
-        let count = bytes.count
-        guard count > 0, let base = bytes.baseAddress else { return [] }
+        guard let base = bytes.baseAddress else { return [] }
+        var result: [(Range<Int>, WordKind)] = []
+        result.reserveCapacity(bytes.count / 3)
+        var start = 0
+        while start < bytes.count {
+            let end = segmentEnd(base, count: bytes.count, from: start)
+            result.append((start..<end, kind(classTable[Int(base[start])])))
+            start = end
+        }
+        return result
+    }
+
+    /// Where the segment that starts at `start` (< `count`) ends: the next boundary.
+    @inline(__always)
+    static func segmentEnd(_ base: UnsafePointer<UInt8>, count: Int, from start: Int) -> Int {
         let table = classTable
         @inline(__always) func at(_ index: Int) -> Class {
             index >= 0 && index < count ? table[Int(base[index])] : .other
         }
-        var result: [(Range<Int>, WordKind)] = []
-        result.reserveCapacity(count / 3)
-        var start = 0
-        var left = table[Int(base[0])]
-        var index = 1
+        var left = table[Int(base[start])]
+        var index = start + 1
         while index < count {
             let right = table[Int(base[index])]
             // Runs of letters and digits, and of spaces, never break inside (WB5, WB8-10, WB3d).
             let sameRun = left == right ? (left == .letter || left == .digit || left == .space)
                 : ((left == .letter && right == .digit) || (left == .digit && right == .letter))
-            if !sameRun && isBreak(at(index - 2), left, right, at(index + 1)) {
-                result.append((start..<index, kind(table[Int(base[start])])))
-                start = index
-            }
+            if !sameRun && isBreak(at(index - 2), left, right, at(index + 1)) { return index }
             left = right
             index += 1
         }
-        result.append((start..<count, kind(table[Int(base[start])])))
-        return result
+        return count
     }
 
     private static func kind(_ first: Class) -> WordKind {

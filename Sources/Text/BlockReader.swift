@@ -64,7 +64,13 @@ final class BlockReader {
     /// Lines in `bytes`: one per "\n", plus a last line without one.
     static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
-        for byte in bytes where byte == 0x0A { count += 1 }
+        guard let base = bytes.baseAddress else { return 0 }
+        var position = base
+        let end = base + bytes.count
+        while position < end, let found = memchr(position, 0x0A, end - position) {
+            count += 1
+            position = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
         if let last = bytes.last, last != 0x0A { count += 1 }
         return count
     }

@@ -68,8 +68,7 @@ enum ParallelLines {
         var start = 0
         var line = firstLine
         while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let end = nextLineEnd(bytes, from: start)
             let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
             if let bad = firstInvalidUTF8Byte(text) { throw TextError.invalidUTF8(file: file, line: line, byte: bad + 1) }
             try worker.process(text, into: output)
@@ -77,6 +76,14 @@ enum ParallelLines {
             start = end + 1
             line += 1
         }
+    }
+
+    /// The index of the next "\n" at or after `start`, or the end of `bytes`.
+    private static func nextLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+            let found = memchr(base + start, 0x0A, bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Per-worker slots; each index is touched by one thread at a time. Raw storage rather

@@ -1,57 +1,62 @@
 /// Tokenizes (and optionally BPE-segments) lines for `TextStreams.tokenize`, writing bytes.
 ///
-/// Word mode on lines that need no normalisation or case change goes through the byte path:
-/// tokens are slices of the line and BPE looks them up by their bytes, so most tokens cost
-/// no String at all. Other lines take the String path; both give the same output.
+/// Three paths, one output: ASCII lines with the default word options go through
+/// `appendASCIITokens` (one pass, no Strings); other word-mode lines that need no
+/// normalisation or case change go through `Tokenizer.cutWords` with tokens as slices of the
+/// line and BPE looked up by bytes; the rest take the String API.
 final class TokenizeWorker: LineWorker {
-    private let tokenizer: Tokenizer
-    private let bpe: BPE?
+    let tokenizer: Tokenizer
+    let bpe: BPE?
     private let bytePath: Bool
+    private let asciiPath: Bool
     private let normalizes: Bool
-    private var scratch: [UInt8] = []
-    private static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
+    /// Where the current line starts in the output (to know whether a token is the first).
+    var lineStart = 0
+    static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
 
     init(options: TokenizerOptions, bpe: BPE?) throws {
         tokenizer = try Tokenizer(options)
         self.bpe = bpe
         bytePath = options.mode == .words && options.caseHandling != .lowercase
+        asciiPath = options.mode == .words && options.caseHandling == .keep && !options.splitDigits
+            && !options.splitOnScriptChange && !options.splitWordInternalPunctuation
         normalizes = options.normalization != .none
     }
 
     func process(_ line: UnsafeBufferPointer<UInt8>, into output: ByteSink) throws {
-        if bytePath && (!normalizes || line.allSatisfy { $0 < 0x80 }) {
-            try appendTokens(of: line, to: output)
+        lineStart = output.count
+        let ascii = isASCII(line)
+        if asciiPath && ascii {
+            appendASCIITokens(of: line, to: output)
+        } else if bytePath && (!normalizes || ascii) {
+            try tokenizer.cutWords(line) { token in
+                switch token {
+                case .slice(let slice, let glued):
+                    appendToken(slice, glued: glued, to: output)
+                case .built(var text):
+                    text.withUTF8 { appendToken($0, glued: false, to: output) }
+                }
+            }
         } else {
             var tokens = try tokenizer.tokenize(String(decoding: line, as: UTF8.self))
             if let bpe { tokens = bpe.apply(tokens) }
             output.append(tokens.joined(separator: " "))
         }
     }
+}
 
-    private func appendTokens(of line: UnsafeBufferPointer<UInt8>, to output: ByteSink) throws {
-        var first = true
-        try tokenizer.cutWords(line) { token in
-            if !first { output.append(0x20) }
-            first = false
-            switch token {
-            case .slice(let slice, let glued):
-                guard let bpe else {
-                    if glued { output.append(Self.joinerBytes) }
-                    return output.append(slice)
-                }
-                if glued {
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: Self.joinerBytes)
-                    scratch.append(contentsOf: slice)
-                    scratch.withUnsafeBufferPointer { bpe.appendRendered($0, to: output) }
-                } else {
-                    bpe.appendRendered(slice, to: output)
-                }
-            case .built(let text):
-                guard let bpe else { return output.append(text) }
-                var text = text
-                text.withUTF8 { bpe.appendRendered($0, to: output) }
-            }
-        }
+/// Whether all bytes are ASCII, eight at a time.
+func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var index = 0
+    while index + 8 <= bytes.count {
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        index += 8
     }
+    while index < bytes.count {
+        if base[index] >= 0x80 { return false }
+        index += 1
+    }
+    return true
 }

@@ -134,7 +134,7 @@ public final class Tokenizer {
 
     /// Cuts a normalised line (UTF-8) into word-mode tokens, in order.
     func cutWords(_ bytes: UnsafeBufferPointer<UInt8>, emit: (CutToken) -> Void) throws {
-        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        let isASCII = Text.isASCII(bytes)
         let segments = isASCII && asciiFastPath ? ASCIIWordSegmenter.segments(bytes) : try breaker.segments(bytes)
         var gap = Gap.lineStart
         var emitted = false

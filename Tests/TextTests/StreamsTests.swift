@@ -7,6 +7,12 @@ import Testing
     static func corpus() throws -> [String] {
         // Enough lines (> 64 KiB) to be cut into one part per core.
         var lines = RandomText.lines(count: 4000, seed: 5)
+        // ASCII lines with every kind of ASCII whitespace and punctuation (the one-pass path).
+        var generator = SplitMix64(seed: 6)
+        let pieces = ASCIISegmenterTests.pieces.filter { !$0.contains("\n") } + ["\u{7F}", "\u{01}", "   "]
+        for _ in 0..<4000 {
+            lines.append((0..<generator.nextInt(below: 14)).map { _ in pieces[generator.nextInt(below: pieces.count)] }.joined())
+        }
         for _ in 0..<4 { lines += try Fixtures.lines("sample.en") + Fixtures.lines("sample.de") }
         return lines
     }
@@ -19,16 +25,21 @@ import Testing
         let input = try directory.file("in.txt", lines.joined(separator: "\n") + "\n")
         let output = directory.url.appendingPathComponent("out.txt").path
         let codes = try BPECodes(parsing: try Fixtures.text("codes.8000"))
-        try TextStreams.tokenize(input: input, output: output, options: options, bpe: codes)
-        let tokenizer = try Tokenizer(options)
-        let bpe = BPE(codes: codes)
-        let expected = try lines.map { bpe.apply(try tokenizer.tokenize($0)).joined(separator: " ") }
-        let written = try String(contentsOfFile: output, encoding: .utf8)
-        let writtenLines = written.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
-        #expect(writtenLines.count == expected.count + 1)
-        for (line, (got, want)) in zip(lines, zip(writtenLines, expected)) where !sameBytes(got, want) {
-            Issue.record("\(line.debugDescription): file path \(got.debugDescription), API \(want.debugDescription)")
-            break
+        for bpeCodes in [codes, nil] {
+            try TextStreams.tokenize(input: input, output: output, options: options, bpe: bpeCodes)
+            let tokenizer = try Tokenizer(options)
+            let bpe = bpeCodes.map { BPE(codes: $0) }
+            let expected = try lines.map { line in
+                let tokens = try tokenizer.tokenize(line)
+                return (bpe?.apply(tokens) ?? tokens).joined(separator: " ")
+            }
+            let written = try String(contentsOfFile: output, encoding: .utf8)
+            let writtenLines = written.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            #expect(writtenLines.count == expected.count + 1)
+            for (line, (got, want)) in zip(lines, zip(writtenLines, expected)) where !sameBytes(got, want) {
+                Issue.record("\(line.debugDescription): file path \(got.debugDescription), API \(want.debugDescription)")
+                break
+            }
         }
     }
 
