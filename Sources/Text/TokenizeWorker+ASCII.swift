@@ -12,6 +12,9 @@ extension TokenizeWorker {
     /// same rules as `Tokenizer.cutWords`, which tests check against it on many lines.
     func appendASCIITokens(of line: UnsafeBufferPointer<UInt8>, to output: ByteSink) {
         guard let base = line.baseAddress else { return }
+        // Locals, not properties, in the loop: each property access of a class costs a
+        // retain or an exclusivity check.
+        let sink = TokenSink(output: output, bpe: bpe)
         let count = line.count
         var gapStart = 0  // whitespace since the last token: base[gapStart..<start]
         var emitted = false
@@ -29,39 +32,55 @@ extension TokenizeWorker {
                 } else if emitted && gap.count == 1 && gap[0] == 0x20 {
                     glued = false  // one space between tokens is implied
                 } else {
-                    appendGap(gap, glued: emitted, to: output)
+                    sink.appendGap(gap, glued: emitted)
                     glued = true
                 }
-                appendToken(UnsafeBufferPointer(start: base + start, count: end - start), glued: glued, to: output)
+                sink.appendToken(UnsafeBufferPointer(start: base + start, count: end - start), glued: glued)
                 emitted = true
                 gapStart = end
             }
             start = end
         }
         if gapStart < count {
-            appendGap(UnsafeBufferPointer(start: base + gapStart, count: count - gapStart), glued: emitted, to: output)
+            sink.appendGap(UnsafeBufferPointer(start: base + gapStart, count: count - gapStart), glued: emitted)
         }
     }
+}
 
-    private func appendGap(_ gap: UnsafeBufferPointer<UInt8>, glued: Bool, to output: ByteSink) {
-        var token: [UInt8] = glued ? Self.joinerBytes : []
-        for byte in gap { token.append(contentsOf: Self.asciiEscapes[Int(byte)]) }
-        token.withUnsafeBufferPointer { appendToken($0, glued: false, to: output) }
+/// Writes the tokens of one line: a space before every token but the first, the joiner,
+/// subwords through the BPE cache when there is a BPE.
+struct TokenSink {
+    let output: ByteSink
+    let bpe: BPE?
+    let lineStart: Int
+    private static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
+    private let joiner = TokenSink.joinerBytes
+
+    init(output: ByteSink, bpe: BPE?) {
+        self.output = output
+        self.bpe = bpe
+        lineStart = output.count
     }
 
-    /// Appends one token (a joiner first when glued), as subwords when there is a BPE.
-    func appendToken(_ token: UnsafeBufferPointer<UInt8>, glued: Bool, to output: ByteSink) {
+    /// A whitespace gap as one token of escapes.
+    func appendGap(_ gap: UnsafeBufferPointer<UInt8>, glued: Bool) {
+        var token: [UInt8] = glued ? joiner : []
+        for byte in gap { token.append(contentsOf: TokenizeWorker.asciiEscapes[Int(byte)]) }
+        token.withUnsafeBufferPointer { appendToken($0, glued: false) }
+    }
+
+    /// One token (after a joiner when glued), as subwords when there is a BPE.
+    func appendToken(_ token: UnsafeBufferPointer<UInt8>, glued: Bool) {
         if output.count > lineStart { output.append(0x20) }
         guard let bpe else {
-            if glued { output.append(Self.joinerBytes) }
+            if glued { output.append(joiner) }
             return output.append(token)
         }
         guard glued else { return bpe.appendRendered(token, to: output) }
         // The cache key is the token as written, joiner included: assembled on the stack.
-        let joiner = Self.joinerBytes.count
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: joiner + token.count) { key in
-            Self.joinerBytes.withUnsafeBufferPointer { _ = key.initialize(from: $0) }
-            _ = UnsafeMutableBufferPointer(rebasing: key[joiner...]).initialize(from: token)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: joiner.count + token.count) { key in
+            joiner.withUnsafeBufferPointer { _ = key.initialize(from: $0) }
+            _ = UnsafeMutableBufferPointer(rebasing: key[joiner.count...]).initialize(from: token)
             bpe.appendRendered(UnsafeBufferPointer(key), to: output)
         }
     }

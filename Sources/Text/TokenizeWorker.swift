@@ -10,9 +10,6 @@ final class TokenizeWorker: LineWorker {
     private let bytePath: Bool
     private let asciiPath: Bool
     private let normalizes: Bool
-    /// Where the current line starts in the output (to know whether a token is the first).
-    var lineStart = 0
-    static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
 
     init(options: TokenizerOptions, bpe: BPE?) throws {
         tokenizer = try Tokenizer(options)
@@ -24,17 +21,17 @@ final class TokenizeWorker: LineWorker {
     }
 
     func process(_ line: UnsafeBufferPointer<UInt8>, into output: ByteSink) throws {
-        lineStart = output.count
         let ascii = isASCII(line)
         if asciiPath && ascii {
             appendASCIITokens(of: line, to: output)
         } else if bytePath && (!normalizes || ascii) {
+            let sink = TokenSink(output: output, bpe: bpe)
             try tokenizer.cutWords(line) { token in
                 switch token {
                 case .slice(let slice, let glued):
-                    appendToken(slice, glued: glued, to: output)
+                    sink.appendToken(slice, glued: glued)
                 case .built(var text):
-                    text.withUTF8 { appendToken($0, glued: false, to: output) }
+                    text.withUTF8 { sink.appendToken($0, glued: false) }
                 }
             }
         } else {
