@@ -39,7 +39,7 @@ struct BPELearnCommand: ParsableCommand {
     func run() throws {
         try TextStreams.learnBPE(
             inputs: input.isEmpty ? ["-"] : input, output: output,
-            options: BPELearnOptions(mergeCount: merges, minFrequency: minFrequency))
+            options: BPELearnOptions(merges: merges, minFrequency: minFrequency))
     }
 }
 

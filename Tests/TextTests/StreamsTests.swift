@@ -73,7 +73,7 @@ import Testing
         let english = try directory.file("en", try Fixtures.text("sample.tok.en"))
         let german = try directory.file("de", try Fixtures.text("sample.tok.de"))
         let codesPath = directory.url.appendingPathComponent("codes").path
-        try TextStreams.learnBPE(inputs: [english, german], output: codesPath, options: BPELearnOptions(mergeCount: 500))
+        try TextStreams.learnBPE(inputs: [english, german], output: codesPath, options: BPELearnOptions(merges: 500))
         #expect(try String(contentsOfFile: codesPath, encoding: .utf8) == (try Fixtures.text("learn.codes.500")))
         let vocabularyPath = directory.url.appendingPathComponent("vocab").path
         try TextStreams.buildVocabulary(inputs: [english, german], output: vocabularyPath, minFrequency: 2, maxSize: 100)
