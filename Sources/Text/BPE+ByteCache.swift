@@ -15,18 +15,28 @@
 /// ([key count: UInt16][value count: UInt16][key][value]), so a lookup touches two places in
 /// memory rather than four.
 final class RenderedSegmentCache {
-    private var slots: UnsafeMutableBufferPointer<UInt64>  // (hash >> 32) << 32 | (offset + 1); 0 empty
-    private var records = ByteArena()
-    private var count = 0
+    private struct State {
+        var slots: UnsafeMutableBufferPointer<UInt64>  // (hash >> 32) << 32 | (offset + 1); 0 empty
+        var records = ByteArena()
+        var count = 0
+    }
+
+    // Behind a pointer, not in `var` properties: no dynamic exclusivity check per lookup
+    // (see `ByteSink`).
+    private let state: UnsafeMutablePointer<State>
 
     init() {
-        slots = .allocate(capacity: 1 << 12)
+        let slots = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 1 << 12)
         slots.initialize(repeating: 0)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(slots: slots))
     }
 
     deinit {
-        slots.deallocate()
-        records.deallocate()
+        state.pointee.slots.deallocate()
+        state.pointee.records.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -37,6 +47,8 @@ final class RenderedSegmentCache {
 
     /// Appends the cached rendering of `key` to `output`; false if `key` is not cached.
     func append(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, to output: ByteSink) -> Bool {
+        let slots = state.pointee.slots
+        let records = state.pointee.records.base
         let mask = slots.count - 1
         let tag = hash >> 32
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -44,7 +56,7 @@ final class RenderedSegmentCache {
             let stored = slots[slot]
             if stored == 0 { return false }
             if stored >> 32 == tag {
-                let record = records.base + Int(stored & 0xFFFF_FFFF) - 1
+                let record = records + Int(stored & 0xFFFF_FFFF) - 1
                 let keyCount = Int(record[0]) | Int(record[1]) << 8
                 if keyCount == key.count && (keyCount == 0 || memcmp(record + 4, key.baseAddress!, keyCount) == 0) {
                     let valueCount = Int(record[2]) | Int(record[3]) << 8
@@ -59,28 +71,29 @@ final class RenderedSegmentCache {
     /// Caches `value` as the rendering of `key` (not already cached). Tokens too long for
     /// the record header (64 KiB) are not cached.
     func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: [UInt8]) {
-        guard key.count <= 0xFFFF, value.count <= 0xFFFF, records.count < 0xFFFF_0000 else { return }
-        if (count + 1) * 2 > slots.count {
-            let old = slots
-            slots = .allocate(capacity: old.count * 2)
-            slots.initialize(repeating: 0)
+        guard key.count <= 0xFFFF, value.count <= 0xFFFF, state.pointee.records.count < 0xFFFF_0000 else { return }
+        if (state.pointee.count + 1) * 2 > state.pointee.slots.count {
+            let old = state.pointee.slots
+            state.pointee.slots = .allocate(capacity: old.count * 2)
+            state.pointee.slots.initialize(repeating: 0)
             for stored in old where stored != 0 { place(stored) }
             old.deallocate()
         }
         let header: [UInt8] = [UInt8(key.count & 0xFF), UInt8(key.count >> 8), UInt8(value.count & 0xFF), UInt8(value.count >> 8)]
-        let offset = header.withUnsafeBufferPointer { records.append($0) }
-        _ = records.append(key)
-        _ = value.withUnsafeBufferPointer { records.append($0) }
+        let offset = header.withUnsafeBufferPointer { state.pointee.records.append($0) }
+        _ = state.pointee.records.append(key)
+        _ = value.withUnsafeBufferPointer { state.pointee.records.append($0) }
         place((hash >> 32) << 32 | UInt64(offset + 1))
-        count += 1
+        state.pointee.count += 1
     }
 
-    /// Puts a slot value where its hash leads. The low 32 bits of the hash are gone from the
+    /// Puts a slot value where its hash leads. The low 32 bits of the hash are not in the
     /// slot, so the record's key is hashed again.
     private func place(_ stored: UInt64) {
-        let record = records.base + Int(stored & 0xFFFF_FFFF) - 1
+        let record = state.pointee.records.base + Int(stored & 0xFFFF_FFFF) - 1
         let keyCount = Int(record[0]) | Int(record[1]) << 8
         let hash = Self.hash(UnsafeBufferPointer(start: record + 4, count: keyCount))
+        let slots = state.pointee.slots
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }
