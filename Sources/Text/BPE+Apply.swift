@@ -39,7 +39,7 @@ public final class BPE {
         var characterIDs = CharacterIDs()
         var finalCharacterIDs = CharacterIDs()
         let endOfWord = Array(BPECodes.endOfWord.utf8)
-        for id in 0..<symbols.count {
+        for id in 0..<symbols.count where symbols[id].count <= 4 + endOfWord.count {
             var text = Array(symbols[id])
             let isFinal = text.count > endOfWord.count && text.suffix(endOfWord.count).elementsEqual(endOfWord)
             if isFinal { text.removeLast(endOfWord.count) }

@@ -85,10 +85,10 @@ public struct BPECodes: Sendable, Equatable {
 }
 
 func readText(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw TextError.unreadable(file: path, reason: "no such file or not readable")
-    }
-    return String(decoding: data, as: UTF8.self)
+    let reader = try BlockReader(path: path)
+    var bytes: [UInt8] = []
+    while let block = try reader.nextBlock() { bytes += block.bytes }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 func writeText(_ text: String, to path: String) throws {
