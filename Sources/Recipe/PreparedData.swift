@@ -42,7 +42,7 @@ struct PreparedData {
                 for sentence in sentences { for token in sentence { counts.add(token) } }
                 return counts
             }
-            let options = BPELearnOptions(mergeCount: recipe.text.bpeMerges, minFrequency: recipe.text.bpeMinFrequency)
+            let options = BPELearnOptions(merges: recipe.text.bpeMerges, minFrequency: recipe.text.bpeMinFrequency)
             if recipe.text.jointBPE {
                 sourceBPE = BPECodes.learn(from: counts(train.source).merging(counts(train.target)), options: options)
                 targetBPE = sourceBPE

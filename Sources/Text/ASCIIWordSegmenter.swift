@@ -29,34 +29,49 @@ enum ASCIIWordSegmenter {
         }
     }
 
+    /// The class table as a raw pointer, made once and never written after: the segmenter
+    /// reads it for every byte.
+    nonisolated(unsafe) private static let classTable: UnsafePointer<Class> = {
+        let table = UnsafeMutablePointer<Class>.allocate(capacity: 256)
+        table.initialize(from: classes, count: 256)
+        return UnsafePointer(table)
+    }()
+
     /// Segments of an all-ASCII line: (byte range, kind), covering it without gaps. The kind
     /// is that of the segment's first character (ICU's rule statuses differ for a few mixed
     /// segments; the tokenizer only needs kinds for splits that go through ICU anyway).
     static func segments(_ bytes: UnsafeBufferPointer<UInt8>) -> [(Range<Int>, WordKind)] {
-        let count = bytes.count
-        guard count > 0 else { return [] }
+        guard let base = bytes.baseAddress else { return [] }
         var result: [(Range<Int>, WordKind)] = []
-        result.reserveCapacity(count / 4)
-        // Classes with a sentinel on each side, so the rules can look one further either way.
-        withUnsafeTemporaryAllocation(of: Class.self, capacity: count + 2) { classOf in
-            classes.withUnsafeBufferPointer { table in
-                classOf[0] = .other
-                for index in 0..<count { classOf[index + 1] = table[Int(bytes[index])] }
-                classOf[count + 1] = .other
-            }
-            var start = 0
-            for index in 1..<count {
-                // Boundary between bytes index - 1 and index, i.e. classOf[index] and classOf[index + 1].
-                let left = classOf[index], right = classOf[index + 1]
-                if left == right && (left == .letter || left == .digit || left == .space) { continue }
-                if isBreak(classOf[index - 1], left, right, classOf[index + 2]) {
-                    result.append((start..<index, kind(classOf[start + 1])))
-                    start = index
-                }
-            }
-            result.append((start..<count, kind(classOf[start + 1])))
+        result.reserveCapacity(bytes.count / 3)
+        var start = 0
+        while start < bytes.count {
+            let end = segmentEnd(base, count: bytes.count, from: start)
+            result.append((start..<end, kind(classTable[Int(base[start])])))
+            start = end
         }
         return result
+    }
+
+    /// Where the segment that starts at `start` (< `count`) ends: the next boundary.
+    @inline(__always)
+    static func segmentEnd(_ base: UnsafePointer<UInt8>, count: Int, from start: Int) -> Int {
+        let table = classTable
+        @inline(__always) func at(_ index: Int) -> Class {
+            index >= 0 && index < count ? table[Int(base[index])] : .other
+        }
+        var left = table[Int(base[start])]
+        var index = start + 1
+        while index < count {
+            let right = table[Int(base[index])]
+            // Runs of letters and digits, and of spaces, never break inside (WB5, WB8-10, WB3d).
+            let sameRun = left == right ? (left == .letter || left == .digit || left == .space)
+                : ((left == .letter && right == .digit) || (left == .digit && right == .letter))
+            if !sameRun && isBreak(at(index - 2), left, right, at(index + 1)) { return index }
+            left = right
+            index += 1
+        }
+        return count
     }
 
     private static func kind(_ first: Class) -> WordKind {

@@ -17,7 +17,7 @@ public final class BPE {
     private let finalCharacterIDs: CharacterIDs
     /// (left, right) → (rank, merged symbol); the first of duplicate merges wins.
     private let mergeTable: MergeTable
-    private var cache: [String: [String]] = [:]
+    private var cache: [ExactString: [String]] = [:]
     /// Segmentations rendered as bytes, keyed by token bytes (see `appendRendered`).
     let renderedCache = RenderedSegmentCache()
 
@@ -25,27 +25,27 @@ public final class BPE {
     public init(codes: BPECodes, separator: String = "@@") {
         self.codes = codes
         self.separator = separator
-        var symbolIDs: [String: Int32] = [:]
-        func id(_ symbol: String) -> Int32 {
-            if let id = symbolIDs[symbol] { return id }
-            let id = Int32(symbolIDs.count)
-            symbolIDs[symbol] = id
-            return id
-        }
+        var symbols = ByteInterner()
         var mergeTable = MergeTable()
+        var merged: [UInt8] = []
         for (rank, merge) in codes.merges.enumerated() {
-            let key = BPELearner.key(id(merge.left), id(merge.right))
-            mergeTable.insertIfAbsent(key, rank: Int32(rank), merged: id(merge.left + merge.right))
+            let key = BPELearner.key(symbols.id(merge.left), symbols.id(merge.right))
+            merged.removeAll(keepingCapacity: true)
+            merged.append(contentsOf: merge.left.utf8)
+            merged.append(contentsOf: merge.right.utf8)
+            mergeTable.insertIfAbsent(key, rank: Int32(rank), merged: merged.withUnsafeBufferPointer { symbols.id($0) })
         }
+        // Single characters, and characters with the end-of-word mark, start every word.
         var characterIDs = CharacterIDs()
         var finalCharacterIDs = CharacterIDs()
-        for (text, id) in symbolIDs {
-            let scalars = text.unicodeScalars
-            if scalars.count == 1 {
-                characterIDs[scalars.first!] = id
-            } else if scalars.count == 5 && text.hasSuffix(BPECodes.endOfWord) {
-                finalCharacterIDs[scalars.first!] = id
-            }
+        let endOfWord = Array(BPECodes.endOfWord.utf8)
+        for id in 0..<symbols.count where symbols[id].count <= 4 + endOfWord.count {
+            var text = Array(symbols[id])
+            let isFinal = text.count > endOfWord.count && text.suffix(endOfWord.count).elementsEqual(endOfWord)
+            if isFinal { text.removeLast(endOfWord.count) }
+            let scalars = String(decoding: text, as: UTF8.self).unicodeScalars
+            guard scalars.count == 1, let scalar = scalars.first else { continue }
+            if isFinal { finalCharacterIDs[scalar] = Int32(id) } else { characterIDs[scalar] = Int32(id) }
         }
         self.mergeTable = mergeTable
         self.characterIDs = characterIDs
@@ -64,10 +64,10 @@ public final class BPE {
 
     /// The subwords of one token, without separators.
     public func segment(_ token: String) -> [String] {
-        if let cached = cache[token] { return cached }
+        if let cached = cache[ExactString(token)] { return cached }
         var unused = SplitMix64(seed: 0)
         let result = segment(token, dropout: 0, generator: &unused)
-        cache[token] = result
+        cache[ExactString(token)] = result
         return result
     }
 

@@ -6,38 +6,37 @@
 
 /// The segmentation cache keyed by a token's bytes: lets the tokenize-and-segment pipeline
 /// look tokens up without building a String for each, and hands back the segmentation
-/// already rendered as bytes ("sub@@ word"). An open-addressing hash table over two byte
-/// arenas, FNV-1a hashes (Fowler, Noll & Vo), ample for keys of a few bytes.
+/// already rendered as bytes ("sub@@ word"). FNV-1a hashes (Fowler, Noll & Vo), ample for
+/// keys of a few bytes, index an open-addressing table.
 ///
-/// Its storage is manual (pointers, not arrays): it is consulted once per token, and array
-/// properties of a class are retained and released around each access, which cost more
-/// than the lookup itself.
+/// Tuned because it is consulted once per token: storage is manual (array properties of a
+/// class are retained and released around each access); each slot holds 32 bits of the hash
+/// and the offset of a record, and a record keeps key and value together
+/// ([key count: UInt16][value count: UInt16][key][value]), so a lookup touches two places in
+/// memory rather than four.
 final class RenderedSegmentCache {
-    private struct Entry {
-        var hash: UInt64
-        var keyStart: Int
-        var keyCount: Int
-        var valueStart: Int
-        var valueCount: Int
+    private struct State {
+        var slots: UnsafeMutableBufferPointer<UInt64>  // (hash >> 32) << 32 | (offset + 1); 0 empty
+        var records = ByteArena()
+        var count = 0
     }
 
-    private var slots: UnsafeMutableBufferPointer<Int32>
-    private var entries: UnsafeMutableBufferPointer<Entry>
-    private var entryCount = 0
-    private var keys = ByteArena()
-    private var values = ByteArena()
+    // Behind a pointer, not in `var` properties: no dynamic exclusivity check per lookup
+    // (see `ByteSink`).
+    private let state: UnsafeMutablePointer<State>
 
     init() {
-        slots = .allocate(capacity: 1 << 12)
-        slots.initialize(repeating: -1)
-        entries = .allocate(capacity: 1 << 11)
+        let slots = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: 1 << 12)
+        slots.initialize(repeating: 0)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(slots: slots))
     }
 
     deinit {
-        slots.deallocate()
-        entries.deallocate()
-        keys.deallocate()
-        values.deallocate()
+        state.pointee.slots.deallocate()
+        state.pointee.records.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
@@ -47,49 +46,58 @@ final class RenderedSegmentCache {
     }
 
     /// Appends the cached rendering of `key` to `output`; false if `key` is not cached.
-    func append(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, to output: inout [UInt8]) -> Bool {
+    func append(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, to output: ByteSink) -> Bool {
+        let slots = state.pointee.slots
+        let records = state.pointee.records.base
         let mask = slots.count - 1
+        let tag = hash >> 32
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 {
-            let entry = entries[Int(slots[slot])]
-            if entry.hash == hash && entry.keyCount == key.count
-                && (key.isEmpty || memcmp(keys.base + entry.keyStart, key.baseAddress!, key.count) == 0)
-            {
-                output.append(contentsOf: UnsafeBufferPointer(start: values.base + entry.valueStart, count: entry.valueCount))
-                return true
+        while true {
+            let stored = slots[slot]
+            if stored == 0 { return false }
+            if stored >> 32 == tag {
+                let record = records + Int(stored & 0xFFFF_FFFF) - 1
+                let keyCount = Int(record[0]) | Int(record[1]) << 8
+                if keyCount == key.count && (keyCount == 0 || memcmp(record + 4, key.baseAddress!, keyCount) == 0) {
+                    let valueCount = Int(record[2]) | Int(record[3]) << 8
+                    output.append(UnsafeBufferPointer(start: record + 4 + keyCount, count: valueCount))
+                    return true
+                }
             }
             slot = (slot + 1) & mask
         }
-        return false
     }
 
-    /// Caches `value` as the rendering of `key` (not already cached).
+    /// Caches `value` as the rendering of `key` (not already cached). Tokens too long for
+    /// the record header (64 KiB) are not cached.
     func insert(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, value: [UInt8]) {
-        if entryCount == entries.count {
-            let larger = UnsafeMutableBufferPointer<Entry>.allocate(capacity: entries.count * 2)
-            _ = larger.initialize(from: entries)
-            entries.deallocate()
-            entries = larger
+        guard key.count <= 0xFFFF, value.count <= 0xFFFF, state.pointee.records.count < 0xFFFF_0000 else { return }
+        if (state.pointee.count + 1) * 2 > state.pointee.slots.count {
+            let old = state.pointee.slots
+            state.pointee.slots = .allocate(capacity: old.count * 2)
+            state.pointee.slots.initialize(repeating: 0)
+            for stored in old where stored != 0 { place(stored) }
+            old.deallocate()
         }
-        if (entryCount + 1) * 2 > slots.count {
-            slots.deallocate()
-            slots = .allocate(capacity: slots.count * 2)
-            slots.initialize(repeating: -1)
-            for index in 0..<entryCount { place(Int32(index)) }
-        }
-        let keyStart = keys.append(key)
-        let valueStart = value.withUnsafeBufferPointer { values.append($0) }
-        entries[entryCount] = Entry(
-            hash: hash, keyStart: keyStart, keyCount: key.count, valueStart: valueStart, valueCount: value.count)
-        entryCount += 1
-        place(Int32(entryCount - 1))
+        let header: [UInt8] = [UInt8(key.count & 0xFF), UInt8(key.count >> 8), UInt8(value.count & 0xFF), UInt8(value.count >> 8)]
+        let offset = header.withUnsafeBufferPointer { state.pointee.records.append($0) }
+        _ = state.pointee.records.append(key)
+        _ = value.withUnsafeBufferPointer { state.pointee.records.append($0) }
+        place((hash >> 32) << 32 | UInt64(offset + 1))
+        state.pointee.count += 1
     }
 
-    private func place(_ index: Int32) {
+    /// Puts a slot value where its hash leads. The low 32 bits of the hash are not in the
+    /// slot, so the record's key is hashed again.
+    private func place(_ stored: UInt64) {
+        let record = state.pointee.records.base + Int(stored & 0xFFFF_FFFF) - 1
+        let keyCount = Int(record[0]) | Int(record[1]) << 8
+        let hash = Self.hash(UnsafeBufferPointer(start: record + 4, count: keyCount))
+        let slots = state.pointee.slots
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: entries[Int(index)].hash) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = index
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = stored
     }
 }
 
@@ -97,7 +105,7 @@ final class RenderedSegmentCache {
 private struct ByteArena {
     private(set) var base = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
     private var capacity = 1 << 16
-    private var count = 0
+    private(set) var count = 0
 
     /// Appends bytes; returns their offset.
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -119,9 +127,9 @@ private struct ByteArena {
 extension BPE {
     /// Appends the subwords of a token, given as its UTF-8 bytes, to `output` as they are
     /// written: "sub@@ word". Cached (no dropout).
-    func appendRendered(_ token: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    func appendRendered(_ token: UnsafeBufferPointer<UInt8>, to output: ByteSink) {
         let hash = RenderedSegmentCache.hash(token)
-        if renderedCache.append(token, hash: hash, to: &output) { return }
+        if renderedCache.append(token, hash: hash, to: output) { return }
         var rendered: [UInt8] = []
         var unused = SplitMix64(seed: 0)
         var start = 0
@@ -132,6 +140,6 @@ extension BPE {
             start = end
         }
         renderedCache.insert(token, hash: hash, value: rendered)
-        output.append(contentsOf: rendered)
+        output.append(rendered)
     }
 }

@@ -1,12 +1,12 @@
 /// Options of BPE learning, with subword-nmt's defaults.
 public struct BPELearnOptions: Sendable, Equatable, Codable {
     /// How many merges to learn (subword-nmt's `--symbols`).
-    public var mergeCount: Int = 10000
+    public var merges: Int = 10000
     /// Stop early when no pair of symbols occurs at least this often (`--min-frequency`).
     public var minFrequency: Int = 2
 
-    public init(mergeCount: Int = 10000, minFrequency: Int = 2) {
-        self.mergeCount = mergeCount
+    public init(merges: Int = 10000, minFrequency: Int = 2) {
+        self.merges = merges
         self.minFrequency = minFrequency
     }
 }
@@ -41,7 +41,7 @@ struct BPELearner {
     private var indices: [UInt64: [Int32: Int32]] = [:]
 
     init(counts: TokenCounts) {
-        for (token, frequency) in counts.counts {
+        for (token, frequency) in counts.entries {
             let scalars = Array(token.unicodeScalars)
             guard !scalars.isEmpty else { continue }
             var word = scalars.dropLast().map { symbols.id(String($0)) }
@@ -64,7 +64,7 @@ struct BPELearner {
         guard let initialMax = stats.values.max() else { return merges }
         var threshold = Double(initialMax) / 10
         var best: UInt64 = 0
-        for i in 0..<max(options.mergeCount, 0) {
+        for i in 0..<max(options.merges, 0) {
             if !stats.isEmpty { best = mostFrequent() }
             // The best pair may have been pruned: go back to the full statistics.
             if stats.isEmpty || (i > 0 && Double(stats[best] ?? 0) < threshold) {
@@ -187,14 +187,14 @@ struct BPELearner {
 
 /// Symbols interned as ids; equal strings get equal ids, as Python compares strings.
 struct SymbolTable {
-    private var ids: [String: Int32] = [:]
+    private var ids: [ExactString: Int32] = [:]
     private var texts: [String] = []
     private var bytes: [[UInt8]] = []
 
     mutating func id(_ text: String) -> Int32 {
-        if let id = ids[text] { return id }
+        if let id = ids[ExactString(text)] { return id }
         let id = Int32(texts.count)
-        ids[text] = id
+        ids[ExactString(text)] = id
         texts.append(text)
         bytes.append(Array(text.utf8))
         return id

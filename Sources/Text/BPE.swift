@@ -85,16 +85,16 @@ public struct BPECodes: Sendable, Equatable {
 }
 
 func readText(_ path: String) throws -> String {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw TextError.unreadable(file: path, reason: "no such file or not readable")
-    }
-    return String(decoding: data, as: UTF8.self)
+    let reader = try BlockReader(path: path)
+    var bytes: [UInt8] = []
+    while let block = try reader.nextBlock() { bytes += block.bytes }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 func writeText(_ text: String, to path: String) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     } catch {
-        throw TextError.unreadable(file: path, reason: "cannot write: \(error.localizedDescription)")
+        throw TextError.unwritable(file: path, reason: error.localizedDescription)
     }
 }

@@ -64,26 +64,34 @@ final class BlockReader {
     /// Lines in `bytes`: one per "\n", plus a last line without one.
     static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var count = 0
-        for byte in bytes where byte == 0x0A { count += 1 }
+        guard let base = bytes.baseAddress else { return 0 }
+        var position = base
+        let end = base + bytes.count
+        while position < end, let found = memchr(position, 0x0A, end - position) {
+            count += 1
+            position = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
         if let last = bytes.last, last != 0x0A { count += 1 }
         return count
     }
 
+    /// Reads until `buffer` holds `target` bytes or the input ends. Reads straight into the
+    /// array's uninitialised tail: zero-filling megabytes first would cost more than reading.
     private func fill(_ buffer: inout [UInt8], upTo target: Int) throws {
-        while buffer.count < target {
-            let start = buffer.count
-            // Read straight into the array's new tail, then drop what was not filled.
-            buffer.append(contentsOf: repeatElement(0, count: target - start))
-            let read = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + start, target - start) }
-            buffer.removeLast(target - start - max(read, 0))
-            if read < 0 {
-                if errno == EINTR { continue }
-                throw TextError.unreadable(file: name, reason: String(cString: strerror(errno)))
-            }
-            if read == 0 {
-                atEnd = true
-                return
+        let existing = buffer
+        var failure: Int32 = 0
+        buffer = [UInt8](unsafeUninitializedCapacity: max(target, existing.count)) { storage, count in
+            _ = storage.initialize(from: existing)
+            count = existing.count
+            while count < target {
+                let read = Glibc.read(descriptor, storage.baseAddress! + count, target - count)
+                if read < 0 && errno == EINTR { continue }
+                if read < 0 { failure = errno }
+                if read <= 0 { break }
+                count += read
             }
         }
+        if failure != 0 { throw TextError.unreadable(file: name, reason: String(cString: strerror(failure))) }
+        if buffer.count < target { atEnd = true }
     }
 }

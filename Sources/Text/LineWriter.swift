@@ -16,14 +16,14 @@ public final class LineWriter {
     public init(path: String) throws {
         if path == "-" {
             guard let output = fdopen(1, "wb") else {
-                throw TextError.unreadable(file: "<stdout>", reason: String(cString: strerror(errno)))
+                throw TextError.unwritable(file: "<stdout>", reason: String(cString: strerror(errno)))
             }
             name = "<stdout>"
             file = output
             ownsFile = false
         } else {
             guard let opened = fopen(path, "wb") else {
-                throw TextError.unreadable(file: path, reason: "cannot write: " + String(cString: strerror(errno)))
+                throw TextError.unwritable(file: path, reason: String(cString: strerror(errno)))
             }
             name = path
             file = opened
@@ -46,6 +46,11 @@ public final class LineWriter {
     /// Writes bytes as they are (the caller supplies the "\n"s).
     public func write(bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { _ = fwrite($0.baseAddress, 1, $0.count, file) }
+    }
+
+    /// Writes bytes as they are.
+    func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        _ = fwrite(bytes.baseAddress, 1, bytes.count, file)
     }
 
     /// Flushes buffered output.

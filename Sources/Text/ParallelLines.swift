@@ -4,7 +4,7 @@ import Foundation
 /// cache) and is used by one thread at a time.
 protocol LineWorker: AnyObject {
     /// Appends the output for `line` (valid UTF-8, without "\n") to `output`, without "\n".
-    func process(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws
+    func process(_ line: UnsafeBufferPointer<UInt8>, into output: ByteSink) throws
 }
 
 /// Maps every line of a file to one output line, on all cores: blocks of whole lines are
@@ -30,7 +30,7 @@ enum ParallelLines {
                         if state.workers[index] == nil { state.workers[index] = try makeWorker(index) }
                         let part = UnsafeBufferPointer(rebasing: shared.buffer[parts[index].range])
                         try process(part, firstLine: block.firstLine + parts[index].lineOffset, file: name,
-                                    worker: state.workers[index]!, into: &state.outputs[index])
+                                    worker: state.workers[index]!, into: state.outputs[index])
                     } catch {
                         state.errors[index] = error
                     }
@@ -39,8 +39,8 @@ enum ParallelLines {
                 if let error = state.firstError { throw error }
             }
             for index in parts.indices {
-                writer.write(bytes: state.outputs[index])
-                state.outputs[index].removeAll(keepingCapacity: true)
+                writer.write(state.outputs[index].bytes)
+                state.outputs[index].removeAll()
             }
         }
         writer.flush()
@@ -63,20 +63,27 @@ enum ParallelLines {
     }
 
     private static func process(
-        _ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, file: String, worker: LineWorker, into output: inout [UInt8]
+        _ bytes: UnsafeBufferPointer<UInt8>, firstLine: Int, file: String, worker: LineWorker, into output: ByteSink
     ) throws {
         var start = 0
         var line = firstLine
         while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let end = nextLineEnd(bytes, from: start)
             let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
             if let bad = firstInvalidUTF8Byte(text) { throw TextError.invalidUTF8(file: file, line: line, byte: bad + 1) }
-            try worker.process(text, into: &output)
+            try worker.process(text, into: output)
             output.append(0x0A)
             start = end + 1
             line += 1
         }
+    }
+
+    /// The index of the next "\n" at or after `start`, or the end of `bytes`.
+    private static func nextLineEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = bytes.baseAddress, start < bytes.count,
+            let found = memchr(base + start, 0x0A, bytes.count - start)
+        else { return bytes.count }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// Per-worker slots; each index is touched by one thread at a time. Raw storage rather
@@ -85,22 +92,19 @@ enum ParallelLines {
     private final class SharedState: @unchecked Sendable {
         let count: Int
         let workers: UnsafeMutablePointer<LineWorker?>
-        let outputs: UnsafeMutablePointer<[UInt8]>
+        let outputs: [ByteSink]
         let errors: UnsafeMutablePointer<Error?>
         init(count: Int) {
             self.count = count
             workers = .allocate(capacity: count)
             workers.initialize(repeating: nil, count: count)
-            outputs = .allocate(capacity: count)
-            outputs.initialize(repeating: [], count: count)
+            outputs = (0..<count).map { _ in ByteSink() }
             errors = .allocate(capacity: count)
             errors.initialize(repeating: nil, count: count)
         }
         deinit {
             workers.deinitialize(count: count)
             workers.deallocate()
-            outputs.deinitialize(count: count)
-            outputs.deallocate()
             errors.deinitialize(count: count)
             errors.deallocate()
         }

@@ -32,34 +32,27 @@ public enum TextStreams {
     }
 
     /// Segments space-separated tokens with BPE, line by line exactly as subword-nmt's
-    /// `apply-bpe` does; with `dropout` > 0 each merge is skipped with that probability.
+    /// `apply-bpe` does; with `dropout` > 0 each merge is skipped with that probability
+    /// (sequentially then, so that the output depends on the seed only).
     public static func applyBPE(
         input: String, output: String, codes: BPECodes, separator: String = "@@",
         dropout: Double = 0, seed: UInt64 = 0
     ) throws {
-        let bpe = BPE(codes: codes, separator: separator)
-        let reader = try LineReader(path: input)
-        let writer = try LineWriter(path: output)
-        var generator = SplitMix64(seed: seed)
-        while let line = try reader.next() {
-            if dropout > 0 {
-                let tokens = line.splitOnSpaces().map(String.init)
-                writer.write(bpe.apply(tokens, dropout: dropout, generator: &generator).joined(separator: " "))
-            } else {
-                writer.write(bpe.applyLine(line))
-            }
+        let prototype = UncheckedSendable(BPE(codes: codes, separator: separator))
+        let workers = dropout > 0 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        try ParallelLines.map(input: input, output: output, workerCount: workers) { _ in
+            BPEApplyWorker(bpe: BPE(sharingTablesWith: prototype.value), dropout: dropout, seed: seed)
         }
-        writer.flush()
     }
 
     /// Counts the space-separated tokens of files (summed over all of them).
     public static func countTokens(inputs: [String]) throws -> TokenCounts {
-        var counts = TokenCounts()
+        var counter = TokenCounter()
         for input in inputs {
             let reader = try LineReader(path: input)
-            while let line = try reader.next() { counts.add(tokenLine: line) }
+            while try reader.withNextLine({ counter.add(line: $0) }) != nil {}
         }
-        return counts
+        return counter.tokenCounts()
     }
 
     /// Learns BPE codes from the tokens of `inputs` (jointly, when there are several) and

@@ -3,6 +3,8 @@
 public enum TextError: Error, Equatable, CustomStringConvertible {
     /// A file could not be opened or read.
     case unreadable(file: String, reason: String)
+    /// A file could not be created or written.
+    case unwritable(file: String, reason: String)
     /// A line is not valid UTF-8; `byte` is the 1-based offset of the first bad byte in the line.
     case invalidUTF8(file: String, line: Int, byte: Int)
     /// An empty line in a corpus read with the empty-line policy `fail`.
@@ -24,6 +26,8 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(let file, let reason):
             return "\(file): cannot read: \(reason)"
+        case .unwritable(let file, let reason):
+            return "\(file): cannot write: \(reason)"
         case .invalidUTF8(let file, let line, let byte):
             return "\(file):\(line): invalid UTF-8 at byte \(byte); re-encode the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)"
         case .emptyLine(let file, let line):

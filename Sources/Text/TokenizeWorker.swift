@@ -1,57 +1,59 @@
 /// Tokenizes (and optionally BPE-segments) lines for `TextStreams.tokenize`, writing bytes.
 ///
-/// Word mode on lines that need no normalisation or case change goes through the byte path:
-/// tokens are slices of the line and BPE looks them up by their bytes, so most tokens cost
-/// no String at all. Other lines take the String path; both give the same output.
+/// Three paths, one output: ASCII lines with the default word options go through
+/// `appendASCIITokens` (one pass, no Strings); other word-mode lines that need no
+/// normalisation or case change go through `Tokenizer.cutWords` with tokens as slices of the
+/// line and BPE looked up by bytes; the rest take the String API.
 final class TokenizeWorker: LineWorker {
-    private let tokenizer: Tokenizer
-    private let bpe: BPE?
+    let tokenizer: Tokenizer
+    let bpe: BPE?
     private let bytePath: Bool
+    private let asciiPath: Bool
     private let normalizes: Bool
-    private var scratch: [UInt8] = []
-    private static let joinerBytes = Array(String(TokenMarks.joiner).utf8)
 
     init(options: TokenizerOptions, bpe: BPE?) throws {
         tokenizer = try Tokenizer(options)
         self.bpe = bpe
         bytePath = options.mode == .words && options.caseHandling != .lowercase
+        asciiPath = options.mode == .words && options.caseHandling == .keep && !options.splitDigits
+            && !options.splitOnScriptChange && !options.splitWordInternalPunctuation
         normalizes = options.normalization != .none
     }
 
-    func process(_ line: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws {
-        if bytePath && (!normalizes || line.allSatisfy { $0 < 0x80 }) {
-            try appendTokens(of: line, to: &output)
+    func process(_ line: UnsafeBufferPointer<UInt8>, into output: ByteSink) throws {
+        let ascii = isASCII(line)
+        if asciiPath && ascii {
+            appendASCIITokens(of: line, to: output)
+        } else if bytePath && (!normalizes || ascii) {
+            let sink = TokenSink(output: output, bpe: bpe)
+            try tokenizer.cutWords(line) { token in
+                switch token {
+                case .slice(let slice, let glued):
+                    sink.appendToken(slice, glued: glued)
+                case .built(var text):
+                    text.withUTF8 { sink.appendToken($0, glued: false) }
+                }
+            }
         } else {
             var tokens = try tokenizer.tokenize(String(decoding: line, as: UTF8.self))
             if let bpe { tokens = bpe.apply(tokens) }
-            output.append(contentsOf: tokens.joined(separator: " ").utf8)
+            output.append(tokens.joined(separator: " "))
         }
     }
+}
 
-    private func appendTokens(of line: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) throws {
-        var first = true
-        try tokenizer.cutWords(line) { token in
-            if !first { output.append(0x20) }
-            first = false
-            switch token {
-            case .slice(let slice, let glued):
-                guard let bpe else {
-                    if glued { output.append(contentsOf: Self.joinerBytes) }
-                    return output.append(contentsOf: slice)
-                }
-                if glued {
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: Self.joinerBytes)
-                    scratch.append(contentsOf: slice)
-                    scratch.withUnsafeBufferPointer { bpe.appendRendered($0, to: &output) }
-                } else {
-                    bpe.appendRendered(slice, to: &output)
-                }
-            case .built(let text):
-                guard let bpe else { return output.append(contentsOf: text.utf8) }
-                var text = text
-                text.withUTF8 { bpe.appendRendered($0, to: &output) }
-            }
-        }
+/// Whether all bytes are ASCII, eight at a time.
+func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var index = 0
+    while index + 8 <= bytes.count {
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        index += 8
     }
+    while index < bytes.count {
+        if base[index] >= 0x80 { return false }
+        index += 1
+    }
+    return true
 }

@@ -134,7 +134,7 @@ public final class Tokenizer {
 
     /// Cuts a normalised line (UTF-8) into word-mode tokens, in order.
     func cutWords(_ bytes: UnsafeBufferPointer<UInt8>, emit: (CutToken) -> Void) throws {
-        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        let isASCII = Text.isASCII(bytes)
         let segments = isASCII && asciiFastPath ? ASCIIWordSegmenter.segments(bytes) : try breaker.segments(bytes)
         var gap = Gap.lineStart
         var emitted = false
@@ -190,7 +190,10 @@ public final class Tokenizer {
 
     /// Whether a segment can be a token as it is: nothing in it needs an escape.
     private func isPlain(_ segment: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> Bool {
-        if isASCII || segment.allSatisfy({ $0 < 0x80 }) {
+        // On an ASCII line, spaces and controls only occur in whitespace segments (handled
+        // before): every other segment is plain.
+        if isASCII { return true }
+        if segment.allSatisfy({ $0 < 0x80 }) {
             return segment.allSatisfy { $0 > 0x20 && $0 != 0x7F }
         }
         return !String(decoding: segment, as: UTF8.self).unicodeScalars.contains(where: TokenMarks.needsEscape)

@@ -29,7 +29,7 @@ public struct Vocabulary: Sendable, Equatable {
     public private(set) var tokens: [String]
     /// The count each token had when the vocabulary was built (0 for specials).
     public private(set) var counts: [Int]
-    private var ids: [String: Int32]
+    private var ids: [ExactString: Int32]
 
     /// Number of tokens, specials included (V).
     public var count: Int { tokens.count }
@@ -39,7 +39,7 @@ public struct Vocabulary: Sendable, Equatable {
     /// A token spelled like a special token is not added twice.
     public init(counts: TokenCounts, minFrequency: Int = 1, maxSize: Int? = nil) {
         var entries = Self.specials.map { (token: $0, count: 0) }
-        for entry in counts.sorted() where entry.count >= minFrequency && !Self.specials.contains(entry.token) {
+        for entry in counts.sorted() where entry.count >= minFrequency && !Self.specials.contains(where: { sameBytes($0, entry.token) }) {
             if let maxSize, entries.count >= maxSize { break }
             entries.append(entry)
         }
@@ -49,7 +49,7 @@ public struct Vocabulary: Sendable, Equatable {
     private init(entries: [(token: String, count: Int)]) {
         tokens = entries.map(\.token)
         counts = entries.map(\.count)
-        ids = Dictionary(entries.enumerated().map { ($1.token, Int32($0)) }, uniquingKeysWith: { first, _ in first })
+        ids = Dictionary(entries.enumerated().map { (ExactString($1.token), Int32($0)) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Reads a vocabulary file written by `serialized()` / `write(to:)`. The first four lines
@@ -78,10 +78,10 @@ public struct Vocabulary: Sendable, Equatable {
     }
 
     /// The id of a token, or `<unk>`'s id.
-    public func id(_ token: String) -> Int32 { ids[token] ?? Self.unknownID }
+    public func id(_ token: String) -> Int32 { ids[ExactString(token)] ?? Self.unknownID }
 
     /// Whether the token has an id of its own.
-    public func contains(_ token: String) -> Bool { ids[token] != nil }
+    public func contains(_ token: String) -> Bool { ids[ExactString(token)] != nil }
 
     /// The token of an id (`<unk>` for an id out of range).
     public func token(_ id: Int32) -> String {

@@ -37,11 +37,9 @@ struct BPELearnCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            try TextStreams.learnBPE(
-                inputs: input.isEmpty ? ["-"] : input, output: output,
-                options: BPELearnOptions(mergeCount: merges, minFrequency: minFrequency))
-        }
+        try TextStreams.learnBPE(
+            inputs: input.isEmpty ? ["-"] : input, output: output,
+            options: BPELearnOptions(merges: merges, minFrequency: minFrequency))
     }
 }
 
@@ -73,10 +71,8 @@ struct BPEApplyCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            try TextStreams.applyBPE(
-                input: files.input, output: files.output, codes: try BPECodes(contentsOf: codes),
-                separator: separator, dropout: dropout, seed: seed)
-        }
+        try TextStreams.applyBPE(
+            input: files.input, output: files.output, codes: try BPECodes(contentsOf: codes),
+            separator: separator, dropout: dropout, seed: seed)
     }
 }

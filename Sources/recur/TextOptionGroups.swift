@@ -14,7 +14,7 @@ struct TokenizerOptionGroup: ParsableArguments {
     @Option(help: "Unicode normalisation applied first: none, nfc (canonical, changes nothing visible) or nfkc (also folds compatibility forms such as ﬁ → fi, full-width → ASCII).")
     var normalization: Normalization = .nfc
 
-    @Option(name: .customLong("case"), help: "keep: leave case alone. lowercase: lower-case everything (not reversible). markup: lower-case and put ⇧ (capitalised) or ⇪ (all caps) before changed tokens, so detokenize restores the case.")
+    @Option(help: "keep: leave case alone. lowercase: lower-case everything (not reversible). markup: lower-case and put ⇧ (capitalised) or ⇪ (all caps) before changed tokens, so detokenize restores the case.")
     var caseHandling: TokenizerOptions.CaseHandling = .keep
 
     @Flag(help: "Make every digit a token of its own (2016 → 2 ￭0 ￭1 ￭6).")
@@ -44,19 +44,4 @@ struct InputOutputOptions: ParsableArguments {
 
     @Option(name: [.short, .long], help: "File to write, one line per input line; - for standard output.")
     var output = "-"
-}
-
-/// Runs a library call and turns Text's errors into a message and exit code 1, without a
-/// stack trace.
-func runReportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as TextError {
-        throw ValidationErrorMessage(message: error.description)
-    }
-}
-
-struct ValidationErrorMessage: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }

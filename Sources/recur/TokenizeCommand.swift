@@ -22,11 +22,9 @@ struct TokenizeCommand: ParsableCommand {
     var bpeSeparator = "@@"
 
     func run() throws {
-        try runReportingErrors {
-            try TextStreams.tokenize(
-                input: files.input, output: files.output, options: tokenizer.options,
-                bpe: try bpeCodes.map { try BPECodes(contentsOf: $0) }, separator: bpeSeparator)
-        }
+        try TextStreams.tokenize(
+            input: files.input, output: files.output, options: tokenizer.options,
+            bpe: try bpeCodes.map { try BPECodes(contentsOf: $0) }, separator: bpeSeparator)
     }
 }
 
@@ -34,10 +32,16 @@ struct DetokenizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detokenize",
         abstract: "Join tokens made by recur tokenize back into text.",
-        discussion: "Use the same --mode and --case as for tokenize. Example: echo 'Hello ￭, world ￭!' | recur detokenize")
+        discussion: """
+            Joiners (￭), escapes (％9％) and case markers (⇧ ⇪) are undone whatever options the \
+            text was tokenized with; only --mode must match.
+            Example: echo 'Hello ￭, world ￭!' | recur detokenize
+            """)
 
     @OptionGroup var files: InputOutputOptions
-    @OptionGroup var tokenizer: TokenizerOptionGroup
+
+    @Option(help: "The --mode the text was tokenized with: words (tokens joined by spaces unless marked ￭) or characters (tokens concatenated, ▁ a space).")
+    var mode: TokenizerOptions.Mode = .words
 
     @Flag(help: "Undo BPE first: join every subword ending in --bpe-separator to the next.")
     var removeBPE = false
@@ -46,10 +50,8 @@ struct DetokenizeCommand: ParsableCommand {
     var bpeSeparator = "@@"
 
     func run() throws {
-        try runReportingErrors {
-            try TextStreams.detokenize(
-                input: files.input, output: files.output, options: tokenizer.options,
-                bpeSeparator: removeBPE ? bpeSeparator : nil)
-        }
+        try TextStreams.detokenize(
+            input: files.input, output: files.output, options: TokenizerOptions(mode: mode),
+            bpeSeparator: removeBPE ? bpeSeparator : nil)
     }
 }

@@ -31,9 +31,7 @@ struct VocabCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
-            try TextStreams.buildVocabulary(
-                inputs: input.isEmpty ? ["-"] : input, output: output, minFrequency: minFrequency, maxSize: maxSize)
-        }
+        try TextStreams.buildVocabulary(
+            inputs: input.isEmpty ? ["-"] : input, output: output, minFrequency: minFrequency, maxSize: maxSize)
     }
 }

@@ -25,4 +25,16 @@ import Testing
             #expect(icu == fast, "\(line.debugDescription)")
         }
     }
+
+    @Test func agreesWithICUOnAnyASCII() throws {
+        let breaker = try WordBreaker(locale: "")
+        var generator = SplitMix64(seed: 12)
+        for _ in 0..<20000 {
+            let bytes = (0..<(1 + generator.nextInt(below: 20))).map { _ in UInt8(generator.nextInt(below: 128)) }
+            let (icu, fast) = try bytes.withUnsafeBufferPointer { bytes in
+                (try breaker.segments(bytes).map(\.0), ASCIIWordSegmenter.segments(bytes).map(\.0))
+            }
+            #expect(icu == fast, "\(bytes)")
+        }
+    }
 }

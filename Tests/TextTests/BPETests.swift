@@ -23,7 +23,7 @@ import Testing
         for line in try Fixtures.lines("sample.tok.en") + Fixtures.lines("sample.tok.de") {
             counts.add(tokenLine: line)
         }
-        let learnt = BPECodes.learn(from: counts, options: BPELearnOptions(mergeCount: 500, minFrequency: 2))
+        let learnt = BPECodes.learn(from: counts, options: BPELearnOptions(merges: 500, minFrequency: 2))
         let reference = try BPECodes(parsing: try Fixtures.text("learn.codes.500"))
         #expect(learnt.merges.count == reference.merges.count)
         #expect(learnt == reference)
@@ -32,7 +32,7 @@ import Testing
 
     @Test func learnStopsAtMinFrequency() {
         let counts = TokenCounts(["low": 5, "lower": 2, "newest": 6, "widest": 3])
-        let codes = BPECodes.learn(from: counts, options: BPELearnOptions(mergeCount: 1000, minFrequency: 2))
+        let codes = BPECodes.learn(from: counts, options: BPELearnOptions(merges: 1000, minFrequency: 2))
         // "e s" and "s t</w>" both occur 9 times: the greater pair wins, as in subword-nmt.
         #expect(Array(codes.merges.prefix(2)) == [BPECodes.Merge("s", "t</w>"), BPECodes.Merge("e", "st</w>")])
         #expect(codes.merges.count < 1000)

@@ -55,3 +55,21 @@ import Testing
         #expect(vocabulary.decode(ids + [0, 0]) == ["der", "Haus", "<unk>"])
     }
 }
+
+@Suite struct ExactTokenTests {
+    /// "é" composed and decomposed are canonically equivalent (Swift's == says equal) but
+    /// different tokens, as in subword-nmt.
+    @Test func canonicallyEquivalentTokensStayApart() {
+        let composed = "\u{E9}", decomposed = "e\u{301}"
+        var counts = TokenCounts()
+        counts.add(composed)
+        counts.add(decomposed, count: 2)
+        #expect(counts.count == 2 && counts[composed] == 1 && counts[decomposed] == 2)
+        let vocabulary = Vocabulary(counts: counts)
+        #expect(vocabulary.id(composed) != vocabulary.id(decomposed))
+        let bpe = BPE(codes: BPECodes(merges: [.init("e", "\u{301}</w>")]))
+        #expect(bpe.segment(composed) == [composed])
+        #expect(bpe.segment(decomposed) == [decomposed])
+        #expect(bpe.apply([composed, decomposed, composed]) == [composed, decomposed, composed])
+    }
+}

@@ -1,0 +1,52 @@
+/// Gives each distinct byte string an id (0, 1, 2, ...): symbol interning for `BPE`'s
+/// tables, keyed by bytes like every token key in Text (see `ExactString`). Open addressing
+/// with FNV-1a hashes; a few times cheaper than a `Dictionary` of Strings, which matters
+/// because every `recur tokenize --bpe-codes` run interns three symbols per merge.
+struct ByteInterner {
+    private var slots = [Int32](repeating: -1, count: 1 << 12)
+    private var hashes: [UInt64] = []
+    private var starts: [Int] = []
+    private var bytes: [UInt8] = []
+
+    /// Number of distinct byte strings.
+    var count: Int { hashes.count }
+
+    /// The id of `key`, added if new.
+    mutating func id(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let hash = RenderedSegmentCache.hash(key)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 {
+            let index = Int(slots[slot])
+            if hashes[index] == hash && self[index].elementsEqual(key) { return Int32(index) }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = Int32(hashes.count)
+        hashes.append(hash)
+        starts.append(bytes.count)
+        bytes.append(contentsOf: key)
+        if hashes.count * 2 > slots.count { grow() }
+        return Int32(hashes.count - 1)
+    }
+
+    /// The id of a string's bytes, added if new.
+    mutating func id(_ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { id($0) }
+    }
+
+    /// The bytes of an id.
+    subscript(index: Int) -> ArraySlice<UInt8> {
+        bytes[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)]
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for index in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[index]) & mask
+            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index)
+        }
+    }
+}
