@@ -53,7 +53,7 @@ public final class RecurrentStack: Layer {
         for (l, cells) in layers.enumerated() {
             if l > 0, dropout > 0, generator != nil { x = x.dropout(rate: dropout, generator: &generator!) }
             let runs = cells.enumerated().map { d, cell in cell.run(x, lengths: lengths, reversed: d == 1) }
-            let output = runs.count == 1 ? runs[0].outputs : concat(runs.map(\.outputs), axis: 2)
+            let output = runs.count == 1 ? runs[0].outputs : concat(runs.map(\.outputs), axis: 2)  // (T, B, H) or (T, B, 2H)
             x = residual && l > 0 && output.shape == x.shape ? output + x : output
             finals.append(runs.map(\.final))
         }

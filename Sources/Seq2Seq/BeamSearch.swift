@@ -53,7 +53,7 @@ public final class BeamSearch {
             let k = options.beamSize
             let replicate = sources.indices.flatMap { Array(repeating: Int32($0), count: k) }
             var states = models.map { model -> ModelState in
-                let encoded = model.encode(SourceBatch(sources)).selecting(rows: replicate)
+                let encoded = model.encode(SourceBatch(sources)).selecting(rows: replicate)  // (B·K, S, D): each sentence K times
                 return ModelState(encoded: encoded, decoder: model.decoder.initialState(encoded))
             }
             var active = Array(sources.indices)

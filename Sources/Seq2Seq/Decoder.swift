@@ -72,7 +72,7 @@ public final class Decoder: Layer {
     func step(_ embedded: Tensor, state: DecoderState, encoded: EncodedSource, dropout: inout RandomGenerator?)
         -> (attentional: Tensor, state: DecoderState, weights: Tensor)
     {
-        var x = config.inputFeeding ? concat([embedded, state.feed], axis: 1) : embedded
+        var x = config.inputFeeding ? concat([embedded, state.feed], axis: 1) : embedded  // (n, E + D) or (n, E)
         var layers: [RecurrentState] = []
         for (l, cell) in cells.enumerated() {
             if l > 0, config.dropout > 0, dropout != nil { x = x.dropout(rate: config.dropout, generator: &dropout!) }
@@ -81,7 +81,7 @@ public final class Decoder: Layer {
             x = next.hidden
         }
         let (context, weights) = attention(query: x, keys: encoded.keys, memory: encoded.memory, mask: encoded.mask)
-        var attentional = attentionOutput(concat([context, x], axis: 1)).tanh()
+        var attentional = attentionOutput(concat([context, x], axis: 1)).tanh()  // (n, 2D) → (n, D)
         let feed = attentional
         if config.dropout > 0, dropout != nil { attentional = attentional.dropout(rate: config.dropout, generator: &dropout!) }
         return (attentional, DecoderState(layers: layers, feed: feed), weights)

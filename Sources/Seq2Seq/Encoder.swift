@@ -14,7 +14,7 @@ public struct EncodedSource {
 
     /// The same for the sentences at `rows` (a beam's or a shrinking batch's reordering).
     public func selecting(rows: [Int32]) -> EncodedSource {
-        func rowsOf(_ t: Tensor) -> Tensor {
+        func rowsOf(_ t: Tensor) -> Tensor {  // (B, …) → (rows, …), through a (B, width) view
             let width = t.count / t.shape[0]
             return t.reshaped([t.shape[0], width]).gatherRows(rows).reshaped([rows.count] + t.shape.dropFirst())
         }
@@ -79,7 +79,7 @@ public final class Encoder: Layer {
         let d = config.decoderSize
         return (0..<config.decoderLayers).map { l in
             let directions = finals[min(l, finals.count - 1)]
-            let hidden = directions.count == 1 ? directions[0].hidden : concat(directions.map(\.hidden), axis: 1)
+            let hidden = directions.count == 1 ? directions[0].hidden : concat(directions.map(\.hidden), axis: 1)  // (B, D)
             let cell = directions[0].cell == nil ? nil : directions.count == 1 ? directions[0].cell! : concat(directions.map { $0.cell! }, axis: 1)
             switch config.bridge {
             case .zero:

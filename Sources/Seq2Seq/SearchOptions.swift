@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a hypothesis's score is normalised by its length.
 public enum LengthNormalization: String, Sendable, Codable, CaseIterable {
     /// The raw log-probability (favours short outputs).
@@ -40,5 +42,3 @@ public struct SearchOptions: Sendable, Equatable {
         }
     }
 }
-
-import Foundation

@@ -69,7 +69,7 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
             }
         }
         precondition(steps == outputs.count)
-        let joined = concat(outputs, axis: 0)
+        let joined = concat(outputs, axis: 0)  // (N, D) h̃, or (N, V) logits when sampling; N = Σ n_t
         let logits = sampling > 0 ? joined : decoder.logits(joined)  // (N, V), packed order
         return crossEntropy(logits: logits, targets: batch.packedTargets, ignoreIndex: -1,
                             labelSmoothing: labelSmoothing, reduction: reduction)

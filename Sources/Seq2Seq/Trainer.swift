@@ -70,76 +70,29 @@ public final class Trainer {
     ///   - validation: validation batches (nil: no validation).
     public func train(batchesOfEpoch: (Int) throws -> [SentencePairs], validation: [SentencePairs]?) throws -> TrainingSummary {
         Engine.setThreads(config.threads)
-        interruptRequested.store(false, ordering: .relaxed)
-        let previousHandler = signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
-        // A launcher may hand us SIGINT blocked (a child inherits its parent thread's mask),
-        // and then Ctrl-C would never arrive.
-        var interrupt = sigset_t()
-        sigemptyset(&interrupt)
-        sigaddset(&interrupt, SIGINT)
-        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
-        defer { signal(SIGINT, previousHandler) }
+        let restoreInterruptHandler = Self.catchInterrupts()
+        defer { restoreInterruptHandler() }
 
-        let parameters = model.parameters.map(\.tensor)
         var dropout: RandomGenerator? = model.config.dropout > 0 ? RandomGenerator(state: state.dropoutState) : nil
         var sampler = RandomGenerator(state: state.samplingState)
-        var stoppedEarly = false, interrupted = false
-        let clock = ContinuousClock()
-        var windowStart = clock.now, windowTokens = 0
-
-        if let patience = config.patience, validation != nil, state.validationsWithoutImprovement >= patience {
-            stoppedEarly = true  // a resumed run that had already stopped early
-        }
+        var progress = ProgressMeter()
+        // A resumed run that had already stopped early stays stopped.
+        var stoppedEarly = config.patience.map { validation != nil && state.validationsWithoutImprovement >= $0 } ?? false
+        var interrupted = false
         epochs: while !stoppedEarly {
             if let maxEpochs = config.maxEpochs, state.epoch >= maxEpochs { break }
             let batches = try batchesOfEpoch(state.epoch)
             guard !batches.isEmpty else { throw TrainingError(description: "epoch \(state.epoch + 1) has no batches: is the training data empty?") }
             while state.batchInEpoch < batches.count {
                 if let maxSteps = config.maxSteps, state.step >= maxSteps { break epochs }
-                // One update from up to `gradientAccumulation` batches, weighted per token.
-                let group = batches[state.batchInEpoch..<min(state.batchInEpoch + config.gradientAccumulation, batches.count)].map { TrainingBatch($0) }
-                let tokens = group.reduce(0) { $0 + $1.targetTokenCount }
-                var lossSum = 0.0
-                for batch in group {
-                    let tape = Tape()
-                    let (loss, _) = tape.record {
-                        model.loss(batch, labelSmoothing: Float(config.labelSmoothing), reduction: .sum, dropout: &dropout,
-                                   sampling: config.scheduledSampling, sampler: &sampler)
-                    }
-                    lossSum += Double(loss.scalar)
-                    tape.backward(loss, gradient: Tensor(scalar: 1 / Float(tokens)))
-                }
-                let norm = clipGradientNorm(parameters, maxNorm: Float(config.clipNorm))
-                let rate = state.scheduler.rate(step: state.step + 1)
-                optimizer.step(learningRate: Float(rate))
-                state.step += 1
-                state.batchInEpoch += group.count
-                if let dropout { state.dropoutState = dropout.state }
-                state.samplingState = sampler.state
-                windowTokens += tokens
-
-                let elapsed = clock.now - windowStart
-                let seconds = elapsed.seconds
-                let loss = lossSum / Double(tokens)
-                log.record(["kind": "step", "step": state.step, "epoch": state.epoch + 1, "loss": loss, "tokens": tokens,
-                            "gradNorm": Double(norm), "learningRate": rate])
-                if seconds >= 1 || state.step == 1 {
-                    let rateText = String(format: "%.0f", Double(windowTokens) / max(seconds, 1e-9))
-                    log.progress("step \(state.step) epoch \(state.epoch + 1) (\(state.batchInEpoch)/\(batches.count)) loss \(String(format: "%.3f", loss)) "
-                                 + "ppl \(String(format: "%.1f", Foundation.exp(min(loss, 50)))) \(rateText) tok/s |g| \(String(format: "%.2f", norm)) "
-                                 + "lr \(String(format: "%.2e", rate))\(eta(batches.count, seconds: seconds))")
-                    (windowStart, windowTokens) = (clock.now, 0)
-                }
-
+                let group = batches[state.batchInEpoch..<min(state.batchInEpoch + config.gradientAccumulation, batches.count)]
+                let update = self.update(group.map { TrainingBatch($0) }, dropout: &dropout, sampler: &sampler)
+                log.record(["kind": "step", "step": state.step, "epoch": state.epoch + 1, "loss": update.loss, "tokens": update.tokens,
+                            "gradNorm": Double(update.norm), "learningRate": update.rate])
+                if let line = progress.line(update, state: state, batchesPerEpoch: batches.count, eta: eta(batches.count)) { log.progress(line) }
                 // Validation first: an interrupted run must not skip the validation (and its
                 // effect on early stopping and the schedule) that this step was due.
-                if state.step % config.validateEvery == 0 {
-                    if let validation {
-                        if try validate(validation) { stoppedEarly = true; break epochs }
-                    } else {
-                        try saveCheckpoint()
-                    }
-                }
+                if state.step % config.validateEvery == 0, try validateOrSave(validation) { stoppedEarly = true; break epochs }
                 if interruptRequested.load(ordering: .relaxed) {
                     log.message("interrupted at step \(state.step): saving a checkpoint")
                     try saveCheckpoint()
@@ -148,15 +101,9 @@ public final class Trainer {
                 }
             }
             if state.batchInEpoch >= batches.count {
-                state.epoch += 1
-                state.batchInEpoch = 0
-                if state.step % config.validateEvery != 0 {  // else validated (or saved) just now
-                    if let validation {
-                        if try validate(validation) { stoppedEarly = true; break }
-                    } else {
-                        try saveCheckpoint()
-                    }
-                }
+                (state.epoch, state.batchInEpoch) = (state.epoch + 1, 0)
+                // The end of an epoch validates too, unless this step just did.
+                if state.step % config.validateEvery != 0, try validateOrSave(validation) { stoppedEarly = true }
             }
         }
         if !interrupted, let checkpoints = checkpointDirectory, Checkpoint.latest(in: checkpoints) != Self.checkpointName(state.step) {
@@ -166,9 +113,62 @@ public final class Trainer {
                                bestCheckpoint: state.bestStep.map(Self.checkpointName), interrupted: interrupted, stoppedEarly: stoppedEarly)
     }
 
+    /// What one update did.
+    struct Update {
+        var loss: Double, tokens: Int, norm: Float, rate: Double
+    }
+
+    /// One optimiser update from a group of batches (gradient accumulation), the loss
+    /// weighted per target token across the group; advances the step and the data position.
+    func update(_ group: [TrainingBatch], dropout: inout RandomGenerator?, sampler: inout RandomGenerator) -> Update {
+        let tokens = group.reduce(0) { $0 + $1.targetTokenCount }
+        var lossSum = 0.0
+        for batch in group {
+            let tape = Tape()
+            let (loss, _) = tape.record {
+                model.loss(batch, labelSmoothing: Float(config.labelSmoothing), reduction: .sum, dropout: &dropout,
+                           sampling: config.scheduledSampling, sampler: &sampler)
+            }
+            lossSum += Double(loss.scalar)
+            tape.backward(loss, gradient: Tensor(scalar: 1 / Float(tokens)))
+        }
+        let norm = clipGradientNorm(model.parameters.map(\.tensor), maxNorm: Float(config.clipNorm))
+        let rate = state.scheduler.rate(step: state.step + 1)
+        optimizer.step(learningRate: Float(rate))
+        state.step += 1
+        state.batchInEpoch += group.count
+        if let dropout { state.dropoutState = dropout.state }
+        state.samplingState = sampler.state
+        return Update(loss: lossSum / Double(tokens), tokens: tokens, norm: norm, rate: rate)
+    }
+
+    /// Validates (which checkpoints), or without validation data just checkpoints; returns
+    /// whether early stopping says to stop.
+    func validateOrSave(_ validation: [SentencePairs]?) throws -> Bool {
+        guard let validation else {
+            try saveCheckpoint()
+            return false
+        }
+        return try validate(validation)
+    }
+
+    /// Installs the SIGINT handler that asks training to stop after the current step;
+    /// returns what restores the previous one.
+    static func catchInterrupts() -> () -> Void {
+        interruptRequested.store(false, ordering: .relaxed)
+        let previous = signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+        // A launcher may hand us SIGINT blocked (a child inherits its parent thread's mask),
+        // and then Ctrl-C would never arrive.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
+        return { signal(SIGINT, previous) }
+    }
+
     private var etaStart: (step: Int, time: ContinuousClock.Instant)?
     /// " ETA 12m" from the steps done since the first call, when a step limit is known.
-    private func eta(_ batchesPerEpoch: Int, seconds: Double) -> String {
+    private func eta(_ batchesPerEpoch: Int) -> String {
         let now = ContinuousClock.now
         guard let start = etaStart else { etaStart = (state.step, now); return "" }
         var remaining: [Int] = []
@@ -244,4 +244,21 @@ public final class Trainer {
 
 public struct TrainingError: Error, CustomStringConvertible {
     public let description: String
+}
+
+/// The live progress line: at most one a second, with the tokens/s since the last one.
+struct ProgressMeter {
+    private var windowStart = ContinuousClock.now
+    private var windowTokens = 0
+
+    mutating func line(_ update: Trainer.Update, state: TrainingState, batchesPerEpoch: Int, eta: @autoclosure () -> String) -> String? {
+        windowTokens += update.tokens
+        let seconds = (ContinuousClock.now - windowStart).seconds
+        guard seconds >= 1 || state.step == 1 else { return nil }
+        defer { (windowStart, windowTokens) = (ContinuousClock.now, 0) }
+        let f = { (format: String, value: Double) in String(format: format, value) }
+        return "step \(state.step) epoch \(state.epoch + 1) (\(state.batchInEpoch)/\(batchesPerEpoch)) loss \(f("%.3f", update.loss)) "
+            + "ppl \(f("%.1f", Foundation.exp(min(update.loss, 50)))) \(f("%.0f", Double(windowTokens) / max(seconds, 1e-9))) tok/s "
+            + "|g| \(f("%.2f", Double(update.norm))) lr \(f("%.2e", update.rate))\(eta())"
+    }
 }

@@ -49,52 +49,8 @@ enum ReferenceConfig: String, ExpressibleByArgument, CaseIterable {
     var sizes: (embedding: Int, hidden: Int) { self == .a ? (256, 256) : (512, 512) }
 }
 
-struct BenchTrain: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "train",
-        abstract: "The reference model's training benchmark: target tokens/s and peak memory.",
-        discussion: "Same shapes, lengths and batch composition as ../shared/reference/pytorch/ref_s2s.py bench --what train. Run the reference beside it and compare ratios.")
-
-    @Option(help: "Reference configuration: a (E = H = 256) or b (E = H = 512).")
-    var config: ReferenceConfig = .a
-
-    @Option(help: "Threads for BLAS and the engine's kernels.")
-    var threads: Int = 2
-
-    @Option(help: "Timed steps per repeat.")
-    var steps: Int = 20
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
-    }
-
-    func run() throws {
-        let (e, h) = config.sizes
-        let result = TrainingBenchmark.run(config: config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h,
-                                           threads: threads, steps: steps)
-        switch format {
-        case .json: print(try jsonString(result))
-        case .text:
-            let repeats = result.tokensPerSecondRepeats.map { String(Int($0.rounded())) }.joined(separator: ", ")
-            print("""
-                config \(result.config): E=\(e) H=\(h) V=\(result.vocabularySize), \(result.parameters) parameters, \(threads) threads
-                train: \(Int(result.tokensPerSecond.rounded())) target tokens/s (median of \(repeats)) = \((result.gigaflops * 10).rounded() / 10) GFLOP/s
-                last loss \(result.lastLoss), peak resident memory \(Int(result.peakResidentMiB.rounded())) MiB
-                """)
-        }
-    }
-}
-
-struct BenchDecode: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "decode",
-        abstract: "The reference model's decoding benchmarks: greedy (batch 64), beam 5 (batch 32 and 1), sentences/s.",
-        discussion: "Same model, test set shape and forced output lengths as ../shared/reference/pytorch/ref_s2s.py bench. Run the reference beside it and compare ratios.")
-
+/// The options both reference benchmarks take.
+struct ReferenceBenchOptions: ParsableArguments {
     @Option(help: "Reference configuration: a (E = H = 256) or b (E = H = 512).")
     var config: ReferenceConfig = .a
 
@@ -107,14 +63,55 @@ struct BenchDecode: ParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
     }
+}
+
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "The reference model's training benchmark: target tokens/s and peak memory.",
+        discussion: "Same shapes, lengths and batch composition as ../shared/reference/pytorch/ref_s2s.py bench --what train. Run the reference beside it and compare ratios (scripts/bench_vs_reference.sh does both).")
+
+    @OptionGroup var options: ReferenceBenchOptions
+
+    @Option(help: "Timed steps per repeat.")
+    var steps: Int = 20
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+    }
 
     func run() throws {
-        let (e, h) = config.sizes
-        let result = DecodingBenchmark.run(config: config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h, threads: threads)
-        switch format {
+        let (e, h) = options.config.sizes
+        let result = TrainingBenchmark.run(config: options.config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h,
+                                           threads: options.threads, steps: steps)
+        switch options.format {
         case .json: print(try jsonString(result))
         case .text:
-            print("config \(result.config): E=\(e) H=\(h) V=8000, \(threads) threads")
+            let repeats = result.tokensPerSecondRepeats.map { String(Int($0.rounded())) }.joined(separator: ", ")
+            print("""
+                config \(result.config): E=\(e) H=\(h) V=\(result.vocabularySize), \(result.parameters) parameters, \(options.threads) threads
+                train: \(Int(result.tokensPerSecond.rounded())) target tokens/s (median of \(repeats)) = \((result.gigaflops * 10).rounded() / 10) GFLOP/s
+                last loss \(result.lastLoss), peak resident memory \(Int(result.peakResidentMiB.rounded())) MiB
+                """)
+        }
+    }
+}
+
+struct BenchDecode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "The reference model's decoding benchmarks: greedy (batch 64), beam 5 (batch 32 and 1), sentences/s.",
+        discussion: "Same model, test set shape and forced output lengths as ../shared/reference/pytorch/ref_s2s.py bench. Run the reference beside it and compare ratios (scripts/bench_vs_reference.sh does both).")
+
+    @OptionGroup var options: ReferenceBenchOptions
+
+    func run() throws {
+        let (e, h) = options.config.sizes
+        let result = DecodingBenchmark.run(config: options.config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h, threads: options.threads)
+        switch options.format {
+        case .json: print(try jsonString(result))
+        case .text:
+            print("config \(result.config): E=\(e) H=\(h) V=8000, \(options.threads) threads")
             for m in result.measurements {
                 let repeats = m.sentencesPerSecondRepeats.map { String(format: "%.1f", $0) }.joined(separator: ", ")
                 print("\(m.mode) batch \(m.batchSize): \(String(format: "%.1f", m.sentencesPerSecond)) sentences/s (median of \(repeats); \(m.sentences) sentences)")

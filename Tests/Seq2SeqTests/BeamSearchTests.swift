@@ -11,15 +11,7 @@ let partlyTrained: Seq2SeqModel = {
     config.embeddingSize = 16
     config.hiddenSize = 16
     let model = Seq2SeqModel(config, seed: 3)
-    let optimizer = Adam(parameters: model.parameters)
-    var data = RandomGenerator(seed: 4)
-    var noDropout: RandomGenerator? = nil
-    for _ in 0..<60 {
-        let tape = Tape()
-        let loss = tape.record { model.loss(TrainingBatch(reversalPairs(32, generator: &data)), dropout: &noDropout).loss }
-        tape.backward(loss)
-        optimizer.step(learningRate: 3e-3)
-    }
+    trainOnReversals(model, steps: 60, batchSize: 32, seed: 4) { _ in 3e-3 }
     return model
 }()
 

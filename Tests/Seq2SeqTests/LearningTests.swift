@@ -12,6 +12,22 @@ func reversalPairs(_ count: Int, generator: inout RandomGenerator) -> SentencePa
     return SentencePairs(sources: sources, targets: sources.map { Array($0.reversed()) })
 }
 
+/// Trains `model` on batches of reversal pairs with Adam and clipping, `learningRate(step)`
+/// at each step.
+func trainOnReversals(_ model: Seq2SeqModel, steps: Int, batchSize: Int, seed: UInt64, learningRate: (Int) -> Float) {
+    let optimizer = Adam(parameters: model.parameters)
+    var data = RandomGenerator(seed: seed)
+    var noDropout: RandomGenerator? = nil
+    for step in 0..<steps {
+        let batch = TrainingBatch(reversalPairs(batchSize, generator: &data))
+        let tape = Tape()
+        let loss = tape.record { model.loss(batch, dropout: &noDropout).loss }
+        tape.backward(loss)
+        clipGradientNorm(model.parameters.map(\.tensor), maxNorm: 5)
+        optimizer.step(learningRate: learningRate(step))
+    }
+}
+
 @Suite struct LearningTests {
     /// The reference model (small) learns to reverse sequences: the self-test of
     /// ../shared/reference/pytorch/ref_s2s.py, which reaches > 90% there.
@@ -20,17 +36,8 @@ func reversalPairs(_ count: Int, generator: inout RandomGenerator) -> SentencePa
         config.embeddingSize = 32
         config.hiddenSize = 32
         let model = Seq2SeqModel(config, seed: 0)
-        let optimizer = Adam(parameters: model.parameters)
-        var data = RandomGenerator(seed: 11)
-        var noDropout: RandomGenerator? = nil
-        for step in 0..<600 {
-            let batch = TrainingBatch(reversalPairs(64, generator: &data))
-            let tape = Tape()
-            let loss = tape.record { model.loss(batch, dropout: &noDropout).loss }
-            tape.backward(loss)
-            clipGradientNorm(model.parameters.map(\.tensor), maxNorm: 5)
-            optimizer.step(learningRate: step < 400 ? 3e-3 : 1e-3)
-        }
+        trainOnReversals(model, steps: 600, batchSize: 64, seed: 11) { $0 < 400 ? 3e-3 : 1e-3 }
+        var data = RandomGenerator(seed: 12)
         let test = reversalPairs(200, generator: &data)
         let outputs = model.greedy(test.sources)
         let exact = zip(outputs, test.targets).filter { $0 == $1 }.count
