@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "_ICUShim", dependencies: ["CICU"]),
         // Vectorised elementwise kernels, compiled per CPU level with `target_clones`, so the
         // package needs no unsafe flags and stays usable as a dependency.
-        .target(name: "_Kernels"),
+        .target(name: "_Kernels", dependencies: ["CBLAS"]),
 
         // Swift modules, lowest first.
         .target(name: "Tensor", dependencies: ["CBLAS", "_Kernels"]),
