@@ -1,5 +1,6 @@
 import CBLAS
 import Dispatch
+import _Kernels
 
 /// C ← α·op(A)·op(B) + β·C on row-major matrices, op(X) = X or Xᵀ by `transposeX`
 /// (a flag to BLAS, never a copy). op(A) is M×K, op(B) is K×N, C is M×N; lda, ldb, ldc
@@ -33,6 +34,16 @@ func gemm(
     }
     let threads = Engine.threadCount
     let work = m * n * k
+    if !transposeA && transposeB && alpha == 1 && m <= Engine.maximumSmallProductRows {
+        // x·Wᵀ for a few rows (a decoder step over one sentence's beam): stream W once, no packing.
+        let pieces = work >= Engine.minimumSplitProduct ? min(threads, max(1, n / 64)) : 1
+        let run = UnsafeSendableBox { (columns: Range<Int>) in
+            rk_gemm_nt_small(m, columns.count, k, a, lda, b + columns.lowerBound * ldb, ldb, nil, c + columns.lowerBound, ldc, beta == 1 ? 1 : 0)
+        }
+        if pieces == 1 { return run.value(0..<n) }
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in run.value(n * piece / pieces..<n * (piece + 1) / pieces) }
+        return
+    }
     guard threads > 1, work >= Engine.minimumSplitProduct else {
         block(rows: 0..<m, columns: 0..<n)
         return

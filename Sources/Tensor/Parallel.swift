@@ -20,6 +20,11 @@ public enum Engine {
     /// it, waking a second thread costs more than it saves.
     static let minimumSplitProduct = 1 << 20
 
+    /// x·Wᵀ products with at most this many rows of x go to `rk_gemm_nt_small`, which reads
+    /// W once without packing it (measured against OpenBLAS on the decoder's shapes: 1.1–5×
+    /// faster up to 8 rows, even at 32, slower beyond).
+    static let maximumSmallProductRows = 8
+
     // Written by `setThreads` (a setting, before work starts), read by every kernel call;
     // tests set it alone to compare split and unsplit kernels.
     nonisolated(unsafe) static var threads = initialThreads()

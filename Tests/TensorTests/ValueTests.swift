@@ -114,3 +114,22 @@ import Testing
         #expect(one == two)
     }
 }
+
+/// The few-rows product path against BLAS, with and without bias and accumulation.
+@Suite struct SmallProductTests {
+    @Test(arguments: [1, 2, 5, 8], [(7, 13), (64, 40), (300, 96)])
+    func smallProductsMatchBLAS(rows: Int, shape: (n: Int, k: Int)) {
+        let x = Tensor.random([rows, shape.k], seed: 1), w = Tensor.random([shape.n, shape.k], seed: 2), b = Tensor.random([shape.n], seed: 3)
+        let y = linear(x, weight: w, bias: b).array
+        var expected = [Float](repeating: 0, count: rows * shape.n)
+        for i in 0..<rows {
+            for j in 0..<shape.n {
+                var sum = Double(b.pointer[j])
+                for kk in 0..<shape.k { sum += Double(x.pointer[i * shape.k + kk]) * Double(w.pointer[j * shape.k + kk]) }
+                expected[i * shape.n + j] = Float(sum)
+            }
+        }
+        expectClose(y, expected, tolerance: 1e-5, "rows \(rows), \(shape)")
+        expectGradientsMatchFiniteDifferences([x.copy(), w.copy()]) { linear($0[0], weight: $0[1], bias: nil) }
+    }
+}

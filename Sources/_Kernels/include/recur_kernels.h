@@ -86,6 +86,12 @@ void rk_gru_forward(long batch, long hidden, const float *gi, const float *gh, c
 void rk_gru_backward_acc(long batch, long hidden, const float *acts, const float *h,
                          const float *dh_out, float *dgi, float *dgh, float *dh);
 
+// ---- Products with few rows ------------------------------------------------------------
+// y (M×N, row stride ldy) = x (M×K, stride ldx) · wᵀ, w (N×K, stride ldw), plus bias (N, or
+// NULL); with `accumulate`, added to y. Streams w once with no packing: for M up to ~64.
+void rk_gemm_nt_small(long m, long n, long k, const float *x, long ldx, const float *w, long ldw,
+                      const float *bias, float *y, long ldy, int accumulate);
+
 // ---- Optimiser updates ------------------------------------------------------------------
 // Adam with decoupled weight decay (Loshchilov & Hutter 2019, AdamW):
 //   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  w −= lr·(m/bc1 / (sqrt(v/bc2) + ε) + wd·w)
