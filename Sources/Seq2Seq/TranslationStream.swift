@@ -23,8 +23,9 @@ public struct TranslationStream {
 
     public init(options: SearchOptions) { self.options = options }
 
-    /// Translates `input` (a path; nil: standard input) to standard output.
-    public func run(_ translator: Translator, input: String?, warn: (String) -> Void) throws {
+    /// Translates `input` (a path; nil: standard input) to standard output. `started` is
+    /// when the command started: the time to the first output line is reported from it.
+    public func run(_ translator: Translator, input: String?, started: ContinuousClock.Instant = .now, warn: (String) -> Void) throws {
         let name = input ?? "<stdin>"
         guard let file = input.map({ fopen($0, "r") }) ?? fdopen(dup(STDIN_FILENO), "r") else {
             throw TextError.unreadable(file: name, reason: String(cString: strerror(errno)))
@@ -49,6 +50,7 @@ public struct TranslationStream {
                 }
             }
             FileHandle.standardOutput.write(Data(out.utf8))
+            if firstLineOfBatch == 1 { warn("first output after \(Int(((ContinuousClock.now - started).seconds * 1000).rounded())) ms") }
             batch.removeAll()
             firstLineOfBatch = lineNumber + 1
         }

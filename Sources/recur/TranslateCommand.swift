@@ -82,7 +82,7 @@ struct TranslateCommand: ParsableCommand {
             stream.attentionDirectory = attentionSvg.map { URL(fileURLWithPath: $0) }
             let loadTime = ContinuousClock.now - start
             warn("loaded \(model) in \(loadTime.formatted(.units(allowed: [.milliseconds])))")
-            try stream.run(translator, input: input, warn: warn)
+            try stream.run(translator, input: input, started: start, warn: warn)
         } catch { throw fail(error) }
     }
 
