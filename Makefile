@@ -19,7 +19,7 @@ $(QUICKSTART)/train.en: | build
 # few new examples with beam search.
 quickstart: build $(QUICKSTART)/train.en
 	$(RECUR) run recipes/quickstart.yaml --out runs/quickstart
-	printf 'three hundred forty-two thousand nine hundred eighteen\nJuly 4, 1776\nninety-nine\nDecember 31, 2099\n' \
+	printf 'three hundred forty-two thousand nine hundred eighteen\nJuly 20, 1969\nninety-nine\nDecember 31, 2099\n' \
 		| $(RECUR) translate --model runs/quickstart/model --beam-size 5
 
 # Tests run in release: numeric code is 10–100× slower in debug. The CLI tests run the

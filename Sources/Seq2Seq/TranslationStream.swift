@@ -100,7 +100,8 @@ public enum AttentionHeatmap {
         let cell = 22.0, left = 10 + 8.0 * Double(output.map(\.count).max() ?? 4), top = 10 + 8.0 * Double(source.map(\.count).max() ?? 4)
         let width = left + cell * Double(source.count) + 10, height = top + cell * Double(output.count) + 10
         func escape(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+            // The tokenizer's joiner ￭ is missing from common fonts; a middle dot reads the same.
+            s.replacingOccurrences(of: "\u{FFED}", with: "·").replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">"
         svg += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>"
