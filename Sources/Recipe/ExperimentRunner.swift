@@ -144,6 +144,7 @@ public final class ExperimentRunner {
         try stages.mark("evaluate", key: key, done: false)
         let (bundle, model) = try ModelBundle.load(from: bundleDirectory)
         let translator = try Translator(model: model, bundle: bundle)
+        let data = try PreparedData.load(from: PreparedData.directory(directory))
         let evalDirectory = directory.appendingPathComponent("eval")
         try FileManager.default.createDirectory(at: evalDirectory, withIntermediateDirectories: true)
         var results = RunResults(recipe: recipe.name)
@@ -162,6 +163,7 @@ public final class ExperimentRunner {
             try writeHeatmaps(translations.prefix(recipe.evaluation.samples), test: test.name)
             try AtomicFile.write(Data((hypotheses.joined(separator: "\n") + "\n").utf8), to: evalDirectory.appendingPathComponent("\(test.name).hyp"))
             var scores: [String: Double] = [:]
+            scores["perplexity"] = try testPerplexity(model, translator: translator, data: data, sources: sources, references: references)
             for metric in recipe.evaluation.metrics {
                 switch metric {
                 case .bleu:
@@ -185,6 +187,39 @@ public final class ExperimentRunner {
         try results.save(resultsURL)
         try stages.mark("evaluate", key: key, done: true)
         return results
+    }
+
+    /// The model's perplexity on a test set: teacher-forced, no label smoothing, with the
+    /// run's own BPE and vocabularies on both sides.
+    func testPerplexity(_ model: Seq2SeqModel, translator: Translator, data: PreparedData, sources: [String], references: [String]) throws -> Double? {
+        let targetBPE = data.targetBPE.map { BPE(codes: $0) }
+        let tokenizer = try Tokenizer(recipe.text.tokenizer)
+        var pairs: (sources: [[Int32]], targets: [[Int32]]) = ([], [])
+        for (source, reference) in zip(sources, references) {
+            let sourceIDs = bundleIDs(try translator.sourceTokens(source), data.sourceVocabulary)
+            var targetTokens = try tokenizer.tokenize(reference)
+            if let targetBPE { targetTokens = targetBPE.apply(targetTokens) }
+            guard !sourceIDs.isEmpty else { continue }
+            pairs.sources.append(sourceIDs)
+            pairs.targets.append(data.targetVocabulary.encode(targetTokens))
+        }
+        var total = 0.0, tokens = 0
+        Tape.withoutRecording {
+            var noDropout: RandomGenerator? = nil
+            for start in stride(from: 0, to: pairs.sources.count, by: 64) {
+                let range = start..<min(start + 64, pairs.sources.count)
+                let batch = TrainingBatch(SentencePairs(sources: Array(pairs.sources[range]), targets: Array(pairs.targets[range])))
+                let (loss, count) = model.loss(batch, reduction: .sum, dropout: &noDropout)
+                total += Double(loss.scalar)
+                tokens += count
+            }
+        }
+        return perplexity(totalNegLogLikelihood: total, tokenCount: tokens)
+    }
+
+    /// Source ids as the translator reads them (truncated like translation).
+    func bundleIDs(_ tokens: [String], _ vocabulary: Vocabulary) -> [Int32] {
+        vocabulary.encode(Array(tokens.prefix(Translator.defaultMaxSourceTokens)))
     }
 
     /// Attention heatmaps of the first translations, as RUN/attention/TEST-N.svg.

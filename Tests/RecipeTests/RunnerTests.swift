@@ -60,6 +60,8 @@ func stepLosses(_ run: URL) throws -> [Int: Double] {
         }
         let first = try runOnce()
         #expect(first.results.tests.map(\.name) == ["test"])
+        let perplexity = try #require(first.results.tests[0].scores["perplexity"])
+        #expect(perplexity > 1 && perplexity < 300, "test perplexity \(perplexity) for a vocabulary of about 80")
         for file in ["recipe.yaml", "data/train.ids", "model/model.safetensors", "results.json", "report.md", "eval/test.hyp", "training-loss.svg"] {
             #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), "\(file) is missing")
         }
