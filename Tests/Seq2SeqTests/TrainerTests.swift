@@ -1,6 +1,7 @@
 import Foundation
 import NN
 import Testing
+import Text
 
 @testable import Seq2Seq
 @testable import Tensor
@@ -119,5 +120,28 @@ import Testing
         #expect(mean["w"]!.array == [1, 2] && mean["b"]!.scalar == 3)
         try SafeTensors.write([("w", Tensor([1, 2, 3], shape: [3])), ("b", Tensor(scalar: 3))], to: files[2])
         #expect(throws: WeightsError.self) { try CheckpointAveraging.average(files) }
+    }
+}
+
+@Suite struct BundleTests {
+    @Test func aBundleWhoseFilesDisagreeIsRejected() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-bundle-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var config = ModelConfig(sourceVocabularySize: 6, targetVocabularySize: 6)
+        (config.embeddingSize, config.hiddenSize) = (4, 3)
+        var counts = TokenCounts()
+        for word in ["a", "b"] { counts.add(word) }
+        let vocabulary = Vocabulary(counts: counts)  // 4 specials + 2 words = 6
+        let bundle = ModelBundle(settings: .init(model: config, tokenizer: TokenizerOptions()), sourceVocabulary: vocabulary,
+                                 targetVocabulary: vocabulary, sourceBPE: nil)
+        try bundle.save(Seq2SeqModel(config, seed: 1), to: directory)
+        _ = try ModelBundle.load(from: directory)
+        counts.add("c")
+        try Vocabulary(counts: counts).write(to: directory.appendingPathComponent("target.vocab").path)
+        #expect {
+            try ModelBundle.load(from: directory)
+        } throws: { error in
+            "\(error)" == "\(directory.path)/target.vocab has 7 tokens but config.json says 6: the files come from different models"
+        }
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import Tensor
+
+/// Weights files written by Recur read back exactly; damaged ones give errors that name the
+/// file and the problem, never a crash.
+@Suite struct SafeTensorsTests {
+    @Test func roundTrip() throws {
+        let data = try SafeTensors.encode([("a", Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3])), ("b", Tensor(scalar: -1.5))], metadata: ["k": "v"])
+        let (tensors, metadata) = try SafeTensors.decode(data, source: "x.safetensors")
+        #expect(tensors["a"]!.shape == [2, 3] && tensors["a"]!.array == [1, 2, 3, 4, 5, 6])
+        #expect(tensors["b"]!.scalar == -1.5 && metadata == ["k": "v"])
+    }
+
+    /// A header of `json` followed by `dataBytes` zero bytes.
+    func file(_ json: String, dataBytes: Int = 0, length: UInt64? = nil) -> Data {
+        var data = Data()
+        withUnsafeBytes(of: (length ?? UInt64(json.utf8.count)).littleEndian) { data.append(contentsOf: $0) }
+        data.append(Data(json.utf8))
+        data.append(Data(count: dataBytes))
+        return data
+    }
+
+    @Test(arguments: [
+        (Data([1, 2, 3]), "w.st: too short for a safetensors file (3 bytes)"),
+        (Data(repeating: 0xFF, count: 16), "w.st: header length 18446744073709551615 does not fit in 16 bytes: not a safetensors file, or truncated"),
+        (Data([2, 0, 0, 0, 0, 0, 0, 0]) + Data("[]".utf8), "w.st: the header is not a JSON object"),
+        (Data([4, 0, 0, 0, 0, 0, 0, 0]) + Data("{}{}".utf8), "w.st: the header is not a JSON object"),
+    ])
+    func damagedFiles(data: Data, message: String) {
+        #expect(throws: SafeTensors.FormatError.self) { try SafeTensors.decode(data, source: "w.st") }
+        do { _ = try SafeTensors.decode(data, source: "w.st") } catch { #expect("\(error)" == message) }
+    }
+
+    @Test func malformedEntries() {
+        func message(_ json: String, dataBytes: Int = 0) -> String {
+            do { _ = try SafeTensors.decode(file(json, dataBytes: dataBytes), source: "w.st"); return "no error" } catch { return "\(error)" }
+        }
+        #expect(message(#"{"a":{"dtype":"F32","shape":[-2,3],"data_offsets":[0,0]}}"#) == "w.st: tensor 'a' has a negative dimension in shape [-2, 3]")
+        #expect(message(#"{"a":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,0]}}"#) == "w.st: tensor 'a' has an impossibly large shape [4611686018427387904, 4]")
+        #expect(message(#"{"a":{"dtype":"I8","shape":[2],"data_offsets":[0,2]}}"#, dataBytes: 2) == "w.st: tensor 'a' has dtype I8; Recur reads F32, F64, F16 and BF16")
+        #expect(message(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 4) == "w.st: tensor 'a' (F32 [2]) has byte range [0, 8] that does not match its size or the file")
+        #expect(message(#"{"a":{"shape":[2]}}"#) == "w.st: tensor 'a' has a malformed header entry")
+    }
+
+    @Test func atomicWriteReplacesAndLeavesNoTemporaryFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("recur-atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let target = directory.appendingPathComponent("f.txt")
+        try AtomicFile.write(Data("old".utf8), to: target)
+        try AtomicFile.write(Data("new".utf8), to: target)
+        #expect(try String(contentsOf: target, encoding: .utf8) == "new")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["f.txt"])
+        #expect(throws: SafeTensors.FormatError.self) { try AtomicFile.write(Data(), to: directory.appendingPathComponent("missing/f.txt")) }
+    }
+}
