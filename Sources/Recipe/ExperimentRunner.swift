@@ -113,7 +113,7 @@ public final class ExperimentRunner {
         let validation = try batching.batchesWithoutShuffling(data.valid)
         let summary = try trainer.train(batchesOfEpoch: { epoch in
             var generator = SplitMix64(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
-            return try batching.batches(data.train, generator: &generator).map(SentencePairs.init)
+            return try batching.groups(data.train, generator: &generator).map(SentencePairs.init)
         }, validation: validation.isEmpty ? nil : validation)
         if summary.interrupted {
             throw RunInterrupted(description: "training interrupted at step \(summary.steps); run the same command again to continue")
@@ -196,30 +196,19 @@ public final class ExperimentRunner {
         let tokenizer = try Tokenizer(recipe.text.tokenizer)
         var pairs: (sources: [[Int32]], targets: [[Int32]]) = ([], [])
         for (source, reference) in zip(sources, references) {
-            let sourceIDs = bundleIDs(try translator.sourceTokens(source), data.sourceVocabulary)
+            let sourceIDs = data.sourceVocabulary.encode(Array(try translator.sourceTokens(source).prefix(Translator.defaultMaxSourceTokens)))
             var targetTokens = try tokenizer.tokenize(reference)
             if let targetBPE { targetTokens = targetBPE.apply(targetTokens) }
             guard !sourceIDs.isEmpty else { continue }
             pairs.sources.append(sourceIDs)
             pairs.targets.append(data.targetVocabulary.encode(targetTokens))
         }
-        var total = 0.0, tokens = 0
-        Tape.withoutRecording {
-            var noDropout: RandomGenerator? = nil
-            for start in stride(from: 0, to: pairs.sources.count, by: 64) {
-                let range = start..<min(start + 64, pairs.sources.count)
-                let batch = TrainingBatch(SentencePairs(sources: Array(pairs.sources[range]), targets: Array(pairs.targets[range])))
-                let (loss, count) = model.loss(batch, reduction: .sum, dropout: &noDropout)
-                total += Double(loss.scalar)
-                tokens += count
-            }
+        let batches = stride(from: 0, to: pairs.sources.count, by: 64).map { start in
+            let range = start..<min(start + 64, pairs.sources.count)
+            return SentencePairs(sources: Array(pairs.sources[range]), targets: Array(pairs.targets[range]))
         }
+        let (total, tokens) = model.negativeLogLikelihood(of: batches)
         return perplexity(totalNegLogLikelihood: total, tokenCount: tokens)
-    }
-
-    /// Source ids as the translator reads them (truncated like translation).
-    func bundleIDs(_ tokens: [String], _ vocabulary: Vocabulary) -> [Int32] {
-        vocabulary.encode(Array(tokens.prefix(Translator.defaultMaxSourceTokens)))
     }
 
     /// Attention heatmaps of the first translations, as RUN/attention/TEST-N.svg.
@@ -242,11 +231,9 @@ public struct RunInterrupted: Error, CustomStringConvertible {
 }
 
 extension SentencePairs {
-    /// The unpadded sentences of a padded `Text.Batch`.
-    init(_ batch: Batch) {
-        let sources = (0..<batch.size).map { b in Array(batch.source[b * batch.sourceLength..<b * batch.sourceLength + batch.sourceLengths[b]]) }
-        let targets = (0..<batch.size).map { b in Array(batch.targetOutput[b * batch.targetLength..<b * batch.targetLength + batch.targetLengths[b] - 1]) }
-        self.init(sources: sources, targets: targets)
+    /// A batch's examples as sentence pairs.
+    init(_ examples: [Example]) {
+        self.init(sources: examples.map(\.source), targets: examples.map(\.target))
     }
 }
 
@@ -256,6 +243,6 @@ extension BatchingOptions {
         var options = self
         options.shuffle = false
         var unused = SplitMix64(seed: 0)
-        return try options.batches(examples, generator: &unused).map(SentencePairs.init)
+        return try options.groups(examples, generator: &unused).map(SentencePairs.init)
     }
 }

@@ -82,4 +82,17 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
         var unused = RandomGenerator(seed: 0)
         return loss(batch, labelSmoothing: labelSmoothing, reduction: reduction, dropout: &dropout, sampling: 0, sampler: &unused)
     }
+
+    /// Σ −log p of every target token (and `</s>`) of `batches`, teacher-forced, without
+    /// smoothing, dropout or recording, and the number of tokens: validation loss and
+    /// test-set perplexity.
+    public func negativeLogLikelihood(of batches: [SentencePairs]) -> (total: Double, tokens: Int) {
+        Tape.withoutRecording {
+            var noDropout: RandomGenerator? = nil
+            return batches.reduce((0.0, 0)) { sum, pairs in
+                let (loss, tokens) = self.loss(TrainingBatch(pairs), reduction: .sum, dropout: &noDropout)
+                return (sum.0 + Double(loss.scalar), sum.1 + tokens)
+            }
+        }
+    }
 }

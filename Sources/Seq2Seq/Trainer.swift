@@ -188,15 +188,7 @@ public final class Trainer {
     /// Validation loss and perplexity (teacher-forced, no smoothing, no dropout) and the extra
     /// metrics; updates early stopping and checkpoints. Returns whether to stop.
     func validate(_ batches: [SentencePairs]) throws -> Bool {
-        var total = 0.0, tokens = 0
-        Tape.withoutRecording {
-            var noDropout: RandomGenerator? = nil
-            for pairs in batches {
-                let (loss, n) = model.loss(TrainingBatch(pairs), reduction: .sum, dropout: &noDropout)
-                total += Double(loss.scalar)
-                tokens += n
-            }
-        }
+        let (total, tokens) = model.negativeLogLikelihood(of: batches)
         let loss = total / Double(max(tokens, 1))
         var metrics: [String: Double] = ["loss": loss, "perplexity": Foundation.exp(loss)]
         if let extraMetrics { metrics.merge(try extraMetrics(model)) { $1 } }

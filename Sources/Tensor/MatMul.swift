@@ -85,8 +85,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         for row in 0..<product.m { (y.pointer + row * product.n).update(from: bias.pointer, count: product.n) }
     }
     product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1)
-    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    if let tape = Tape.recording(inputs) {
+    if let tape = Tape.recording(x, weight, bias ?? weight) {
         tape.append(y) {
             guard let dy = y.existingGrad else { return }
             if x.requiresGrad { product.gradientA(dy, weight.pointer, x.gradBuffer) }

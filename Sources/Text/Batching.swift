@@ -88,6 +88,12 @@ extension BatchingOptions {
     /// batches in the same order. An example longer than a token budget on its own gets a
     /// batch of its own rather than being dropped (filter lengths first to avoid that).
     public func batches(_ examples: [Example], generator: inout SplitMix64) throws -> [Batch] {
+        try groups(examples, generator: &generator).map(Batch.init)
+    }
+
+    /// The examples of each batch, unpadded: the grouping `batches` pads (for a model layer
+    /// that builds its own layout).
+    public func groups(_ examples: [Example], generator: inout SplitMix64) throws -> [[Example]] {
         switch budget {
         case .tokens(let n) where n <= 0, .sentences(let n) where n <= 0:
             throw TextError.invalidOption(name: "batch budget", reason: "\(n) must be positive")
@@ -125,6 +131,6 @@ extension BatchingOptions {
         }
         if !current.isEmpty { groups.append(current) }
         if shuffle { generator.shuffle(&groups) }
-        return groups.map(Batch.init)
+        return groups
     }
 }
