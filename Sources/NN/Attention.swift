@@ -24,9 +24,14 @@ public final class Attention: Layer {
     public let queryProjection: Linear?
     /// bahdanau: v, (A).
     public let scoreVector: Tensor?
+    /// With coverage: w_c (A), the weight of each position's coverage inside the tanh.
+    public let coverageWeight: Tensor?
 
-    public init(kind: AttentionKind, querySize: Int, memorySize: Int, initializer: Initializer = .uniform(0.1),
+    /// - Parameter coverage: scores also read the coverage vector, the sum of past steps'
+    ///   attention (See et al. 2017, §2.3, eq. 11); additive (bahdanau) attention only.
+    public init(kind: AttentionKind, querySize: Int, memorySize: Int, coverage: Bool = false, initializer: Initializer = .uniform(0.1),
                 generator: inout RandomGenerator) {
+        precondition(!coverage || kind == .bahdanau, "coverage needs additive (bahdanau) attention, got \(kind)")
         self.kind = kind
         self.querySize = querySize
         self.memorySize = memorySize
@@ -42,12 +47,14 @@ public final class Attention: Layer {
             queryProjection = Linear(inputSize: querySize, outputSize: querySize, bias: false, initializer: initializer, generator: &generator)
             scoreVector = Tensor.parameter([querySize], initializer, generator: &generator)
         }
+        coverageWeight = coverage ? Tensor.parameter([querySize], initializer, generator: &generator) : nil
     }
 
     public var parameters: [(name: String, tensor: Tensor)] {
         (memoryProjection?.parameters(prefixed: "memoryProjection") ?? [])
             + (queryProjection?.parameters(prefixed: "queryProjection") ?? [])
             + (scoreVector.map { [("scoreVector", $0)] } ?? [])
+            + (coverageWeight.map { [("coverageWeight", $0)] } ?? [])
     }
 
     /// The memory-side part of the scores, (B, S, Dm) → (B, S, Dq): h_s, W_a h_s or W_k h_s.
@@ -61,8 +68,11 @@ public final class Attention: Layer {
     ///   - keys: `keys(for: memory)` of those sentences, (n, S, Dq).
     ///   - memory: (n, S, Dm).
     ///   - mask: (n, S), 1 at real source tokens and 0 at padding.
+    ///   - coverage: (n, S), the sum of the previous steps' weights; required exactly when
+    ///     the attention was built with coverage.
     /// - Returns: the context Σ_s a_s h_s (n, Dm) and the weights a (n, S).
-    public func callAsFunction(query: Tensor, keys: Tensor, memory: Tensor, mask: Tensor) -> (context: Tensor, weights: Tensor) {
+    public func callAsFunction(query: Tensor, keys: Tensor, memory: Tensor, mask: Tensor, coverage: Tensor? = nil) -> (context: Tensor, weights: Tensor) {
+        precondition((coverage != nil) == (coverageWeight != nil), "attention built \(coverageWeight == nil ? "without" : "with") coverage was called \(coverage == nil ? "without" : "with") it")
         let (n, steps) = (memory.shape[0], memory.shape[1])
         let scores: Tensor  // (n, S)
         switch kind {
@@ -70,7 +80,11 @@ public final class Attention: Layer {
             scores = batchedMatmul(keys, query.reshaped([n, querySize, 1])).reshaped([n, steps])
         case .bahdanau:
             let projected = queryProjection!(query).reshaped([n, 1, querySize])
-            let hidden = (keys + projected).tanh()  // (n, S, A)
+            var hidden = keys + projected  // (n, S, A)
+            if let coverage, let coverageWeight {  // + w_c c_s: (n·S, 1) × (1, A)
+                hidden = hidden + matmul(coverage.reshaped([n * steps, 1]), coverageWeight.reshaped([1, querySize])).reshaped([n, steps, querySize])
+            }
+            hidden = hidden.tanh()
             scores = matmul(hidden, scoreVector!.reshaped([querySize, 1])).reshaped([n, steps])
         }
         let weights = scores.softmax(mask: mask)

@@ -43,7 +43,10 @@ public final class ExperimentRunner {
         let prepareKey = StageCache.key([d.source, d.target, String(describing: d.train), String(describing: d.valid),
                                          String(describing: (d.maxLength, d.maxLengthRatio, d.removeDuplicates, d.emptyLines)),
                                          String(describing: recipe.text),
-                                         StageCache.fingerprint([d.train.source, d.train.target] + (d.valid.map { [$0.source, $0.target] } ?? []))])
+                                         StageCache.fingerprint([d.train.source, d.train.target] + (d.valid.map { [$0.source, $0.target] } ?? []))]
+                                        // Added only when set, so runs prepared before these options existed stay valid.
+                                        + (d.truncateSource.map { ["truncateSource \($0)"] } ?? [])
+                                        + (recipe.model.config.pointerGenerator ? ["copy sources"] : []))
         let data = try prepare(key: prepareKey)
         var training = recipe.training.config
         let limits = "steps \(training.maxSteps.map(String.init) ?? "-") epochs \(training.maxEpochs.map(String.init) ?? "-")"
@@ -130,7 +133,9 @@ public final class ExperimentRunner {
     }
 
     func makeBundle(_ data: PreparedData, modelConfig: ModelConfig) -> ModelBundle {
-        ModelBundle(settings: .init(model: modelConfig, tokenizer: recipe.text.tokenizer),
+        var settings = ModelBundle.Settings(model: modelConfig, tokenizer: recipe.text.tokenizer)
+        settings.truncateSource = recipe.data.truncateSource
+        return ModelBundle(settings: settings,
                     sourceVocabulary: data.sourceVocabulary, targetVocabulary: data.targetVocabulary,
                     sourceBPE: data.sourceBPE, recipe: recipe.resolvedYAML)
     }
@@ -194,19 +199,16 @@ public final class ExperimentRunner {
     func testPerplexity(_ model: Seq2SeqModel, translator: Translator, data: PreparedData, sources: [String], references: [String]) throws -> Double? {
         let targetBPE = data.targetBPE.map { BPE(codes: $0) }
         let tokenizer = try Tokenizer(recipe.text.tokenizer)
-        var pairs: (sources: [[Int32]], targets: [[Int32]]) = ([], [])
+        var examples: [Example] = []
         for (source, reference) in zip(sources, references) {
-            let sourceIDs = data.sourceVocabulary.encode(Array(try translator.sourceTokens(source).prefix(Translator.defaultMaxSourceTokens)))
+            let sourceTokens = Array(try translator.sourceTokens(source).prefix(translator.maxSourceTokens))
             var targetTokens = try tokenizer.tokenize(reference)
             if let targetBPE { targetTokens = targetBPE.apply(targetTokens) }
-            guard !sourceIDs.isEmpty else { continue }
-            pairs.sources.append(sourceIDs)
-            pairs.targets.append(data.targetVocabulary.encode(targetTokens))
+            guard !sourceTokens.isEmpty else { continue }
+            examples.append(PreparedData.example(source: sourceTokens, target: targetTokens, line: 0, copying: model.config.pointerGenerator,
+                                                 sourceVocabulary: data.sourceVocabulary, targetVocabulary: data.targetVocabulary))
         }
-        let batches = stride(from: 0, to: pairs.sources.count, by: 64).map { start in
-            let range = start..<min(start + 64, pairs.sources.count)
-            return SentencePairs(sources: Array(pairs.sources[range]), targets: Array(pairs.targets[range]))
-        }
+        let batches = stride(from: 0, to: examples.count, by: 64).map { SentencePairs(Array(examples[$0..<min($0 + 64, examples.count)])) }
         let (total, tokens) = model.negativeLogLikelihood(of: batches)
         return perplexity(totalNegLogLikelihood: total, tokenCount: tokens)
     }
@@ -233,7 +235,9 @@ public struct RunInterrupted: Error, CustomStringConvertible {
 extension SentencePairs {
     /// A batch's examples as sentence pairs.
     init(_ examples: [Example]) {
-        self.init(sources: examples.map(\.source), targets: examples.map(\.target))
+        let copying = examples.first?.copySource != nil
+        self.init(sources: examples.map(\.source), targets: examples.map(\.target),
+                  copySources: copying ? examples.map { $0.copySource ?? [] } : nil)
     }
 }
 

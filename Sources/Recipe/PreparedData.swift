@@ -75,7 +75,9 @@ struct PreparedData {
 
         func examples(_ sides: (source: [[String]], target: [[String]]), _ pairs: [SentencePair]) -> [Example] {
             zip(zip(sides.source, sides.target), pairs).map { tokens, pair in
-                Example(source: sourceVocabulary.encode(tokens.0), target: targetVocabulary.encode(tokens.1), line: pair.line)
+                let source = recipe.data.truncateSource.map { Array(tokens.0.prefix($0)) } ?? tokens.0
+                return Self.example(source: source, target: tokens.1, line: pair.line, copying: recipe.model.config.pointerGenerator,
+                                    sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary)
             }
         }
         let filter = CorpusFilterOptions(maxLength: recipe.data.maxLength, maxLengthRatio: recipe.data.maxLengthRatio,
@@ -89,6 +91,18 @@ struct PreparedData {
         }
         return PreparedData(sourceVocabulary: sourceVocabulary, targetVocabulary: targetVocabulary, sourceBPE: sourceBPE,
                             targetBPE: targetBPE, train: kept, valid: examples(valid, validPairs).filter { !$0.source.isEmpty })
+    }
+
+    /// An example of tokens; for a model that copies, with its copy source, and the target
+    /// in the source's extended vocabulary.
+    static func example(source: [String], target: [String], line: Int, copying: Bool,
+                        sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary) -> Example {
+        guard copying else {
+            return Example(source: sourceVocabulary.encode(source), target: targetVocabulary.encode(target), line: line)
+        }
+        let copy = CopySource(source, targetVocabulary: targetVocabulary)
+        return Example(source: sourceVocabulary.encode(source), target: copy.encodeTarget(target, vocabulary: targetVocabulary),
+                       line: line, copySource: copy.ids)
     }
 
     // MARK: Files
@@ -115,10 +129,12 @@ struct PreparedData {
             train: try deserialize(path("train.ids")), valid: try deserialize(path("valid.ids")))
     }
 
-    /// One example a line: `line<TAB>source ids<TAB>target ids`.
+    /// One example a line: `line<TAB>source ids<TAB>target ids`, and `<TAB>copy source ids`
+    /// for a model that copies.
     static func serialize(_ examples: [Example]) -> String {
-        examples.map { e in
-            "\(e.line)\t" + e.source.map(String.init).joined(separator: " ") + "\t" + e.target.map(String.init).joined(separator: " ")
+        func ids(_ ids: [Int32]) -> String { ids.map(String.init).joined(separator: " ") }
+        return examples.map { e in
+            "\(e.line)\t" + ids(e.source) + "\t" + ids(e.target) + (e.copySource.map { "\t" + ids($0) } ?? "")
         }.joined(separator: "\n") + (examples.isEmpty ? "" : "\n")
     }
 
@@ -126,11 +142,11 @@ struct PreparedData {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return try text.split(separator: "\n").enumerated().map { number, line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count == 3, let corpusLine = Int(fields[0]) else {
+            guard fields.count == 3 || fields.count == 4, let corpusLine = Int(fields[0]) else {
                 throw RecipeError(file: path, line: number + 1, path: "", message: "malformed prepared data; delete the run's data directory to prepare it again")
             }
             func ids(_ field: Substring) -> [Int32] { field.split(separator: " ").compactMap { Int32($0) } }
-            return Example(source: ids(fields[1]), target: ids(fields[2]), line: corpusLine)
+            return Example(source: ids(fields[1]), target: ids(fields[2]), line: corpusLine, copySource: fields.count == 4 ? ids(fields[3]) : nil)
         }
     }
 }

@@ -28,6 +28,9 @@ public struct DataSection: Sendable, Equatable {
     public var maxLengthRatio: Double? = nil
     public var removeDuplicates = false
     public var emptyLines: EmptyLinePolicy = .skip
+    /// Cut sources to their first this many tokens (after BPE), in training and when the
+    /// model is used: summarization's long documents (See et al. 2017 keep 400).
+    public var truncateSource: Int? = nil
 
     init(_ r: SectionReader, base: URL) throws {
         source = try r.string("source", default: source)
@@ -42,6 +45,7 @@ public struct DataSection: Sendable, Equatable {
         maxLengthRatio = try r.optionalDouble("maxLengthRatio", range: 1...1000)
         removeDuplicates = try r.bool("removeDuplicates", default: removeDuplicates)
         emptyLines = try r.choice("emptyLines", default: emptyLines)
+        truncateSource = try r.optionalInt("truncateSource", range: 1...100_000)
         try r.finish()
     }
 
@@ -129,6 +133,8 @@ public struct ModelSection: Sendable, Equatable {
         config.residual = try r.bool("residual", default: config.residual)
         config.tieTargetEmbeddings = try r.bool("tieTargetEmbeddings", default: config.tieTargetEmbeddings)
         config.initScale = Float(try r.double("initScale", default: Double(config.initScale), range: 0.0001...10))
+        config.pointerGenerator = try r.bool("pointerGenerator", default: config.pointerGenerator)
+        config.coverage = try r.bool("coverage", default: config.coverage)
         var check = config
         (check.sourceVocabularySize, check.targetVocabularySize) = (1, 1)
         if let problem = check.problems.first { throw r.invalid("", problem) }
@@ -175,6 +181,7 @@ public struct TrainingSection: Sendable, Equatable {
         c.patience = try r.optionalInt("patience", range: 1...10_000)
         c.keepCheckpoints = try r.int("keepCheckpoints", default: c.keepCheckpoints, range: 1...1000)
         c.scheduledSampling = try r.double("scheduledSampling", default: c.scheduledSampling, range: 0...1)
+        c.coverageLossWeight = try r.double("coverageLossWeight", default: c.coverageLossWeight, range: 0...100)
         c.seed = UInt64(try r.int("seed", default: Int(c.seed), range: 0...Int.max))
         c.threads = try r.int("threads", default: c.threads, range: 1...256)
         if let problem = c.problems.first { throw r.invalid("", problem) }

@@ -11,12 +11,18 @@ public enum SpecialToken {
 /// Source and target sentences as token ids (without `<s>` and `</s>`), ready to pad.
 public struct SentencePairs: Sendable {
     public var sources: [[Int32]]
+    /// Target ids; for a pointer-generator, in the extended vocabulary of `copySources`.
     public var targets: [[Int32]]
+    /// For a pointer-generator: each source's tokens as extended target ids (`CopySource.ids`).
+    public var copySources: [[Int32]]?
 
-    public init(sources: [[Int32]], targets: [[Int32]]) {
+    public init(sources: [[Int32]], targets: [[Int32]], copySources: [[Int32]]? = nil) {
         precondition(sources.count == targets.count, "\(sources.count) sources for \(targets.count) targets")
+        precondition(copySources.map { zip($0, sources).allSatisfy { $0.count == $1.count } && $0.count == sources.count } ?? true,
+                     "copy sources must match the sources token for token")
         self.sources = sources
         self.targets = targets
+        self.copySources = copySources
     }
 
     public var count: Int { sources.count }
@@ -66,6 +72,9 @@ public struct TrainingBatch {
     public let packedTargets: [Int32]
     /// The order of the original sentences in the batch (sorted position → original index).
     public let order: [Int]
+    /// For a pointer-generator: B × S extended ids of the source words, batch-major in sorted
+    /// order (0 at padding), so the first n_t sentences' rows are a prefix.
+    public let copyIDs: [Int32]?
 
     public var batchSize: Int { order.count }
     public var targetTokenCount: Int { packedTargets.count }
@@ -73,10 +82,17 @@ public struct TrainingBatch {
     /// - Parameters: beginning, end: the ids of `<s>` and `</s>` (the PyTorch reference
     ///   numbers them 1 and 2).
     public init(_ pairs: SentencePairs, beginning: Int32 = SpecialToken.beginning, end: Int32 = SpecialToken.end) {
-        order = pairs.targets.indices.sorted { (pairs.targets[$0].count, $1) > (pairs.targets[$1].count, $0) }
+        let order = pairs.targets.indices.sorted { (pairs.targets[$0].count, $1) > (pairs.targets[$1].count, $0) }
+        self.order = order
         let targets = order.map { pairs.targets[$0] }
         source = SourceBatch(order.map { pairs.sources[$0] })
         let batch = order.count
+        copyIDs = pairs.copySources.map { copies in
+            let width = pairs.sources.map(\.count).max() ?? 0  // S
+            var ids = [Int32](repeating: SpecialToken.padding, count: batch * width)
+            for (b, i) in order.enumerated() { for (s, id) in copies[i].enumerated() { ids[b * width + s] = id } }
+            return ids
+        }
         let steps = (targets.map(\.count).max() ?? 0) + 1  // with </s>
         var inputs = [Int32](repeating: SpecialToken.padding, count: steps * batch)
         var counts = [Int](repeating: 0, count: steps)
@@ -84,7 +100,7 @@ public struct TrainingBatch {
         packed.reserveCapacity(pairs.targetTokenCount)
         for t in 0..<steps {
             for (b, target) in targets.enumerated() where t <= target.count {
-                inputs[t * batch + b] = t == 0 ? beginning : target[t - 1]
+                inputs[t * batch + b] = t == 0 ? beginning : target[t - 1]  // may be an extended id: the decoder reads it as <unk>
                 packed.append(t < target.count ? target[t] : end)
                 counts[t] += 1
             }

@@ -17,6 +17,7 @@ public final class BeamSearch {
     public init(models: [Seq2SeqModel], options: SearchOptions) {
         precondition(!models.isEmpty, "beam search needs a model")
         precondition(Set(models.map(\.config.targetVocabularySize)).count == 1, "an ensemble's models must share a target vocabulary")
+        precondition(Set(models.map(\.config.pointerGenerator)).count == 1, "an ensemble's models must all copy or none")
         precondition(options.beamSize >= 1 && options.nbest >= 1, "beam size and n-best must be at least 1")
         self.models = models
         self.options = options
@@ -45,9 +46,11 @@ public final class BeamSearch {
     }
 
     /// Searches each source; returns up to `nbest` hypotheses per sentence, best first.
-    /// `forcedLengths` (for benchmarks with an untrained model, which never ends by itself)
-    /// makes sentence i end after exactly `forcedLengths[i]` tokens.
-    public func search(_ sources: [[Int32]], forcedLengths: [Int]? = nil) -> [[Hypothesis]] {
+    /// `copySources` gives a pointer-generator each source as extended target ids
+    /// (`CopySource.ids`); its hypotheses may then hold extended ids ≥ V. `forcedLengths`
+    /// (for benchmarks with an untrained model, which never ends by itself) makes sentence i
+    /// end after exactly `forcedLengths[i]` tokens.
+    public func search(_ sources: [[Int32]], copySources: [[Int32]]? = nil, forcedLengths: [Int]? = nil) -> [[Hypothesis]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             let k = options.beamSize
@@ -61,7 +64,11 @@ public final class BeamSearch {
             var finished = [[Hypothesis]](repeating: [], count: sources.count)
             var step = 0
             while !active.isEmpty {
-                let (logProbabilities, attention) = expand(&states, beams: beams)
+                let copy = copySources.map {
+                    CopyRows($0, sentences: active.flatMap { Array(repeating: $0, count: k) }, width: states[0].encoded.memory.shape[1],
+                             vocabularySize: models[0].config.targetVocabularySize)
+                }
+                let (logProbabilities, attention) = expand(&states, beams: beams, copy: copy)
                 let vocabulary = logProbabilities.shape[1]
                 var keepRows: [Int32] = [], keepSentences: [Int32] = [], nextBeams: [[Beam]] = []
                 for (a, sentence) in active.enumerated() {
@@ -94,15 +101,16 @@ public final class BeamSearch {
     // MARK: Steps
 
     /// Runs every model one step on all active rows; returns the (ensemble-averaged)
-    /// log-probabilities (R, V) and attention weights (R, S).
-    func expand(_ states: inout [ModelState], beams: [[Beam]]) -> (Tensor, Tensor) {
+    /// log-probabilities (R, V), or (R, V + K) over a pointer-generator's extended
+    /// vocabulary, and attention weights (R, S).
+    func expand(_ states: inout [ModelState], beams: [[Beam]], copy: CopyRows?) -> (Tensor, Tensor) {
         let inputs = beams.flatMap { $0.map { $0.tokens.last ?? SpecialToken.beginning } }
         var noDropout: RandomGenerator? = nil
         var logProbabilities: Tensor?, attention: Tensor?
         for (m, model) in models.enumerated() {
-            let step = model.decoder.step(model.decoder.embedding(inputs), state: states[m].decoder, encoded: states[m].encoded, dropout: &noDropout)
+            let step = model.decoder.step(model.decoder.embed(inputs), state: states[m].decoder, encoded: states[m].encoded, dropout: &noDropout)
             states[m].decoder = step.state
-            let logp = model.decoder.logits(step.attentional).logSoftmax()
+            let logp = model.decoder.logProbabilities(step, copy: copy)
             logProbabilities = logProbabilities.map { $0 + logp } ?? logp
             attention = attention.map { $0 + step.weights } ?? step.weights
         }

@@ -8,17 +8,52 @@ public struct DecoderState {
     /// The previous attentional vector h̃ (n, D), fed back with the next input (Luong
     /// et al. 2015, §3.3); zeros at the first step.
     public var feed: Tensor
+    /// With coverage: c = Σ of the previous steps' attention (n, S); zeros at the first step.
+    public var coverage: Tensor?
 
     /// The first n sentences' state, as views.
     public func prefix(_ n: Int) -> DecoderState {
         DecoderState(layers: layers.map { RecurrentState(hidden: $0.hidden.slice(0..<n), cell: $0.cell?.slice(0..<n)) },
-                     feed: feed.slice(0..<n))
+                     feed: feed.slice(0..<n), coverage: coverage?.slice(0..<n))
     }
 
     /// The state of the sentences (or hypotheses) at `rows`.
     public func selecting(rows: [Int32]) -> DecoderState {
         DecoderState(layers: layers.map { RecurrentState(hidden: $0.hidden.gatherRows(rows), cell: $0.cell?.gatherRows(rows)) },
-                     feed: feed.gatherRows(rows))
+                     feed: feed.gatherRows(rows), coverage: coverage?.gatherRows(rows))
+    }
+}
+
+/// What one decoder step produces.
+public struct DecoderStep {
+    /// h̃ (n, D), with dropout when training.
+    public var attentional: Tensor
+    public var state: DecoderState
+    /// The attention weights a (n, S).
+    public var weights: Tensor
+    /// The pointer-generator's p_gen (n, 1).
+    public var generation: Tensor?
+}
+
+/// The source words each output row may copy: R × S extended ids (`CopySource.ids`, padded
+/// with 0), and the width of the extended vocabulary, V + the most unknown words of a row.
+public struct CopyRows {
+    public var ids: [Int32]
+    public var extendedSize: Int
+
+    public init(ids: [Int32], extendedSize: Int) {
+        (self.ids, self.extendedSize) = (ids, extendedSize)
+    }
+
+    /// Row r copies from `copySources[sentences[r]]`, padded to `width` (S); the extended
+    /// vocabulary is as wide as all of `copySources` need, so it stays fixed during a search.
+    init(_ copySources: [[Int32]], sentences: [Int], width: Int, vocabularySize: Int) {
+        var ids = [Int32](repeating: SpecialToken.padding, count: sentences.count * width)
+        for (r, sentence) in sentences.enumerated() {
+            for (s, id) in copySources[sentence].prefix(width).enumerated() { ids[r * width + s] = id }
+        }
+        let largest = copySources.lazy.compactMap { $0.max() }.max() ?? 0
+        self.init(ids: ids, extendedSize: max(vocabularySize, Int(largest) + 1))
     }
 }
 
@@ -33,6 +68,9 @@ public final class Decoder: Layer {
     /// The output layer's V × D weight: its own, or the target embedding's when tied.
     public let outputWeight: Tensor
     public let outputBias: Tensor
+    /// The pointer-generator's gate: p_gen = σ(w·[context; top hidden; input] + b)
+    /// (See et al. 2017, eq. 8), (2D + E) → 1.
+    public let generationGate: Linear?
     let config: ModelConfig
 
     init(_ config: ModelConfig, generator: inout RandomGenerator) {
@@ -44,10 +82,13 @@ public final class Decoder: Layer {
             RecurrentCell(kind: config.decoderCell, inputSize: l > 0 ? d : config.inputFeeding ? e + d : e, hiddenSize: d,
                           initializer: initializer, generator: &generator)
         }
-        attention = Attention(kind: config.attention, querySize: d, memorySize: d, initializer: initializer, generator: &generator)
+        attention = Attention(kind: config.attention, querySize: d, memorySize: d, coverage: config.coverage, initializer: initializer,
+                              generator: &generator)
         attentionOutput = Linear(inputSize: 2 * d, outputSize: d, bias: false, initializer: initializer, generator: &generator)
         outputWeight = config.tieTargetEmbeddings ? embedding.weight : Tensor.parameter([v, d], initializer, generator: &generator)
         outputBias = Tensor.parameter([v], initializer, generator: &generator)
+        generationGate = config.pointerGenerator
+            ? Linear(inputSize: 2 * d + e, outputSize: 1, initializer: initializer, generator: &generator) : nil
     }
 
     public var parameters: [(name: String, tensor: Tensor)] {
@@ -55,12 +96,21 @@ public final class Decoder: Layer {
             + cells.enumerated().flatMap { $1.parameters(prefixed: "layer\($0)") }
             + attention.parameters(prefixed: "attention") + attentionOutput.parameters(prefixed: "attentionOutput")
             + (config.tieTargetEmbeddings ? [] : [("output.weight", outputWeight)]) + [("output.bias", outputBias)]
+            + (generationGate?.parameters(prefixed: "generationGate") ?? [])
     }
 
     /// The state before the first step.
     func initialState(_ encoded: EncodedSource) -> DecoderState {
-        let n = encoded.memory.shape[0]
-        return DecoderState(layers: encoded.initialStates, feed: .zeros([n, config.decoderSize]))
+        let (n, steps) = (encoded.memory.shape[0], encoded.memory.shape[1])
+        return DecoderState(layers: encoded.initialStates, feed: .zeros([n, config.decoderSize]),
+                            coverage: config.coverage ? .zeros([n, steps]) : nil)
+    }
+
+    /// Embeddings (n, E) of previous output tokens; a copied word (an extended id ≥ V) is
+    /// read as `<unk>` (See et al. 2017, §2.2).
+    func embed(_ tokens: [Int32]) -> Tensor {
+        let v = Int32(config.targetVocabularySize)
+        return embedding(tokens.contains { $0 >= v } ? tokens.map { $0 >= v ? SpecialToken.unknown : $0 } : tokens)
     }
 
     /// One step for n sentences.
@@ -68,10 +118,7 @@ public final class Decoder: Layer {
     /// - Parameters:
     ///   - embedded: (n, E) embeddings of the previous tokens.
     ///   - encoded: the same n sentences' encoder output.
-    /// - Returns: h̃ (n, D), the next state, and the attention weights (n, S).
-    func step(_ embedded: Tensor, state: DecoderState, encoded: EncodedSource, dropout: inout RandomGenerator?)
-        -> (attentional: Tensor, state: DecoderState, weights: Tensor)
-    {
+    func step(_ embedded: Tensor, state: DecoderState, encoded: EncodedSource, dropout: inout RandomGenerator?) -> DecoderStep {
         var x = config.inputFeeding ? concat([embedded, state.feed], axis: 1) : embedded  // (n, E + D) or (n, E)
         var layers: [RecurrentState] = []
         for (l, cell) in cells.enumerated() {
@@ -80,13 +127,32 @@ public final class Decoder: Layer {
             layers.append(next)
             x = next.hidden
         }
-        let (context, weights) = attention(query: x, keys: encoded.keys, memory: encoded.memory, mask: encoded.mask)
+        let (context, weights) = attention(query: x, keys: encoded.keys, memory: encoded.memory, mask: encoded.mask, coverage: state.coverage)
         var attentional = attentionOutput(concat([context, x], axis: 1)).tanh()  // (n, 2D) → (n, D)
         let feed = attentional
         if config.dropout > 0, dropout != nil { attentional = attentional.dropout(rate: config.dropout, generator: &dropout!) }
-        return (attentional, DecoderState(layers: layers, feed: feed), weights)
+        let generation = generationGate.map { $0(concat([context, x, embedded], axis: 1)).sigmoid() }  // (n, 2D + E) → (n, 1)
+        return DecoderStep(attentional: attentional, state: DecoderState(layers: layers, feed: feed, coverage: state.coverage.map { $0 + weights }),
+                           weights: weights, generation: generation)
     }
 
     /// Output logits (N, V) of attentional vectors (N, D).
     func logits(_ attentional: Tensor) -> Tensor { linear(attentional, weight: outputWeight, bias: outputBias) }
+
+    /// What the loss and the searches read, for N rows of h̃ (N, D) with their attention
+    /// weights (N, S) and p_gen (N, 1): logits (N, V) for a plain model; for a
+    /// pointer-generator, log-probabilities over the extended vocabulary (N, V + K), whose
+    /// cross-entropy is their negative log-likelihood since they sum to one.
+    func scores(_ attentional: Tensor, weights: Tensor, generation: Tensor?, copy: CopyRows?) -> Tensor {
+        precondition((copy != nil) == config.pointerGenerator, config.pointerGenerator ? "a pointer-generator needs the source words it may copy" : "only a pointer-generator copies")
+        guard let generation, let copy else { return logits(attentional) }
+        return copyMixture(logits: logits(attentional), attention: weights, generation: generation, sourceIDs: copy.ids,
+                           extendedSize: copy.extendedSize)
+    }
+
+    /// Log-probabilities of the next token for one step's rows: (n, V), or (n, V + K) with copying.
+    func logProbabilities(_ step: DecoderStep, copy: CopyRows?) -> Tensor {
+        let scores = self.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy)
+        return config.pointerGenerator ? scores : scores.logSoftmax()
+    }
 }

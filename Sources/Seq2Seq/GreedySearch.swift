@@ -7,11 +7,14 @@ extension Seq2SeqModel {
     ///
     /// - Parameters:
     ///   - sources: token ids, without `<s>`/`</s>`.
+    ///   - copySources: for a pointer-generator, each source as extended target ids
+    ///     (`CopySource.ids`); outputs may then hold extended ids ≥ V.
     ///   - maxLength: the most tokens to emit for a source of the given length.
     ///   - forcedLengths: makes sentence i end after exactly `forcedLengths[i]` tokens
     ///     (benchmarks with an untrained model, which never ends by itself).
     /// - Returns: each sentence's output ids, without `</s>`.
-    public func greedy(_ sources: [[Int32]], maxLength: (Int) -> Int = { 2 * $0 + 10 }, forcedLengths: [Int]? = nil) -> [[Int32]] {
+    public func greedy(_ sources: [[Int32]], copySources: [[Int32]]? = nil, maxLength: (Int) -> Int = { 2 * $0 + 10 },
+                       forcedLengths: [Int]? = nil) -> [[Int32]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             var encoded = encode(SourceBatch(sources))
@@ -23,8 +26,10 @@ extension Seq2SeqModel {
             var noDropout: RandomGenerator? = nil
             var t = 0
             while !rows.isEmpty {
-                let step = decoder.step(decoder.embedding(previous), state: state, encoded: encoded, dropout: &noDropout)
-                let best = argmaxRows(decoder.logits(step.attentional), allowingEnd: forcedLengths == nil)
+                let step = decoder.step(decoder.embed(previous), state: state, encoded: encoded, dropout: &noDropout)
+                let copy = copySources.map { CopyRows($0, sentences: rows, width: encoded.memory.shape[1], vocabularySize: config.targetVocabularySize) }
+                let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy)
+                let best = argmaxRows(scores, allowingEnd: forcedLengths == nil)
                 var keep: [Int32] = []
                 previous = []
                 for (r, guess) in best.enumerated() {

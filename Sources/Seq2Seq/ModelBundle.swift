@@ -16,6 +16,8 @@ public struct ModelBundle {
         public var model: ModelConfig
         public var tokenizer: TokenizerOptions
         public var bpeSeparator: String
+        /// Sources were cut to this many tokens in training; translation cuts them the same.
+        public var truncateSource: Int?
         public var format = 1
 
         public init(model: ModelConfig, tokenizer: TokenizerOptions, bpeSeparator: String = "@@") {

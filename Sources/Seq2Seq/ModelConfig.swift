@@ -37,6 +37,13 @@ public struct ModelConfig: Sendable, Codable, Equatable {
     public var tieTargetEmbeddings = false
     /// Parameters start uniform in ±initScale (the reference: 0.1).
     public var initScale: Float = 0.1
+    /// Copy attention (See, Liu and Manning 2017, §2.2): a gate p_gen mixes the vocabulary
+    /// distribution with the attention over source positions, over a vocabulary extended
+    /// with each source's unknown words, so those can be copied.
+    public var pointerGenerator = false
+    /// Coverage (See et al. 2017, §2.3): attention scores read the sum of past attention,
+    /// which the coverage loss uses to discourage attending twice; needs bahdanau attention.
+    public var coverage = false
 
     public init(sourceVocabularySize: Int, targetVocabularySize: Int) {
         self.sourceVocabularySize = sourceVocabularySize
@@ -66,9 +73,44 @@ public struct ModelConfig: Sendable, Codable, Equatable {
         if tieTargetEmbeddings && embeddingSize != decoderSize {
             problems.append("tieTargetEmbeddings needs embeddingSize (\(embeddingSize)) equal to the decoder size (\(decoderSize) = hiddenSize × directions)")
         }
+        if coverage && attention != .bahdanau {
+            problems.append("coverage enters additive attention's scores (See et al. 2017, eq. 11), so it needs attention 'bahdanau', got '\(attention.rawValue)'")
+        }
         if bridge == .last && encoderCell != decoderCell {
             problems.append("bridge 'last' passes encoder states to the decoder as they are, so encoderCell and decoderCell must match (got \(encoderCell.rawValue) and \(decoderCell.rawValue)); use 'learned' or 'zero'")
         }
         return problems
+    }
+}
+
+extension ModelConfig {
+    enum CodingKeys: String, CodingKey {
+        case sourceVocabularySize, targetVocabularySize, embeddingSize, hiddenSize, encoderLayers, decoderLayers, encoderCell,
+             decoderCell, bidirectional, attention, inputFeeding, bridge, dropout, residual, tieTargetEmbeddings, initScale,
+             pointerGenerator, coverage
+    }
+
+    /// Reads config.json; keys added after the first bundles (`pointerGenerator`,
+    /// `coverage`) default to off, so older bundles still load.
+    public init(from decoder: Swift.Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(sourceVocabularySize: try c.decode(Int.self, forKey: .sourceVocabularySize),
+                  targetVocabularySize: try c.decode(Int.self, forKey: .targetVocabularySize))
+        embeddingSize = try c.decode(Int.self, forKey: .embeddingSize)
+        hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
+        encoderLayers = try c.decode(Int.self, forKey: .encoderLayers)
+        decoderLayers = try c.decode(Int.self, forKey: .decoderLayers)
+        encoderCell = try c.decode(CellKind.self, forKey: .encoderCell)
+        decoderCell = try c.decode(CellKind.self, forKey: .decoderCell)
+        bidirectional = try c.decode(Bool.self, forKey: .bidirectional)
+        attention = try c.decode(AttentionKind.self, forKey: .attention)
+        inputFeeding = try c.decode(Bool.self, forKey: .inputFeeding)
+        bridge = try c.decode(BridgeKind.self, forKey: .bridge)
+        dropout = try c.decode(Float.self, forKey: .dropout)
+        residual = try c.decode(Bool.self, forKey: .residual)
+        tieTargetEmbeddings = try c.decode(Bool.self, forKey: .tieTargetEmbeddings)
+        initScale = try c.decode(Float.self, forKey: .initScale)
+        pointerGenerator = try c.decodeIfPresent(Bool.self, forKey: .pointerGenerator) ?? false
+        coverage = try c.decodeIfPresent(Bool.self, forKey: .coverage) ?? false
     }
 }

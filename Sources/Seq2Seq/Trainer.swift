@@ -126,7 +126,8 @@ public final class Trainer {
         for batch in group {
             let tape = Tape()
             let (loss, _) = tape.record {
-                model.loss(batch, labelSmoothing: Float(config.labelSmoothing), reduction: .sum, dropout: &dropout,
+                model.loss(batch, labelSmoothing: Float(config.labelSmoothing), coverageLossWeight: Float(config.coverageLossWeight),
+                           reduction: .sum, dropout: &dropout,
                            sampling: config.scheduledSampling, sampler: &sampler)
             }
             lossSum += Double(loss.scalar)

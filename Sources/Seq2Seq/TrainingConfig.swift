@@ -46,6 +46,8 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
     /// Probability of feeding the model's own previous prediction instead of the gold token
     /// (Bengio et al. 2015); 0 for plain teacher forcing.
     public var scheduledSampling = 0.0
+    /// λ, the weight of the coverage loss (See et al. 2017, eq. 13) for a model with coverage.
+    public var coverageLossWeight = 1.0
     public var seed: UInt64 = 1
     public var threads = 2
 
@@ -63,6 +65,7 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
         }
         if let batchSentences, batchSentences < 1 { problems.append("batchSentences must be at least 1, got \(batchSentences)") }
         if maxSteps == nil && maxEpochs == nil { problems.append("set maxSteps or maxEpochs, or training never ends") }
+        if coverageLossWeight < 0 { problems.append("coverageLossWeight must be 0 or positive, got \(coverageLossWeight)") }
         if clipNorm < 0 { problems.append("clipNorm must be 0 (off) or positive, got \(clipNorm)") }
         return problems
     }

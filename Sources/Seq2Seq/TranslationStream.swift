@@ -16,8 +16,8 @@ public struct TranslationStream {
     public var options: SearchOptions
     public var batchSize = 32
     public var format: Format = .text
-    /// Source tokens beyond this are cut off.
-    public var maxSourceTokens = Translator.defaultMaxSourceTokens
+    /// Source tokens beyond this are cut off (nil: the translator's own limit).
+    public var maxSourceTokens: Int?
     /// Where to write an attention heatmap per sentence (SVG), if anywhere.
     public var attentionDirectory: URL?
 
@@ -39,6 +39,7 @@ public struct TranslationStream {
         var lineNumber = 0, firstLineOfBatch = 1
         func flush() throws {
             guard !batch.isEmpty else { return }
+            let maxSourceTokens = self.maxSourceTokens ?? translator.maxSourceTokens
             let results = try translator.translate(batch, options: options, batchSize: batchSize, maxSourceTokens: maxSourceTokens) { i in
                 warn("\(name):\(firstLineOfBatch + i): longer than \(maxSourceTokens) tokens; translated the first \(maxSourceTokens)")
             }

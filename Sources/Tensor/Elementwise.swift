@@ -58,3 +58,22 @@ extension Tensor {
         return y
     }
 }
+
+/// min(a, b) elementwise, for tensors of one shape; the gradient goes to the smaller
+/// (to `a` on ties), as the coverage loss Σ min(a_t, c_t) needs (See et al. 2017, eq. 12).
+public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(a.shape == b.shape, "minimum of shapes \(a.shape) and \(b.shape)")
+    let y = Tensor(uninitialized: a.shape)
+    let (ap, bp, yp) = (a.pointer, b.pointer, y.pointer)
+    for i in 0..<a.count { yp[i] = Swift.min(ap[i], bp[i]) }
+    if let tape = Tape.recording(a, b) {
+        tape.append(y) {
+            guard let dy = y.existingGrad else { return }
+            let da = a.requiresGrad ? a.gradBuffer : nil, db = b.requiresGrad ? b.gradBuffer : nil
+            for i in 0..<a.count {
+                if a.pointer[i] <= b.pointer[i] { da?[i] += dy[i] } else { db?[i] += dy[i] }
+            }
+        }
+    }
+    return y
+}

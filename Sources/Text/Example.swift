@@ -7,10 +7,14 @@ public struct Example: Sendable, Equatable, Hashable {
     public var target: [Int32]
     /// 1-based corpus line, for messages.
     public var line: Int
+    /// For a model that copies: each source token's id in the target vocabulary extended
+    /// with this source's unknown words (and `target` is in that extended vocabulary).
+    public var copySource: [Int32]?
 
-    public init(source: [Int32], target: [Int32], line: Int = 0) {
+    public init(source: [Int32], target: [Int32], line: Int = 0, copySource: [Int32]? = nil) {
         self.source = source
         self.target = target
         self.line = line
+        self.copySource = copySource
     }
 }
