@@ -27,6 +27,7 @@ extension Recipe {
         add("maxLengthRatio", data.maxLengthRatio)
         add("removeDuplicates", data.removeDuplicates)
         add("emptyLines", data.emptyLines.rawValue)
+        add("truncateSource", data.truncateSource)
 
         lines += ["", "text:"]
         add("mode", text.tokenizer.mode.rawValue)
@@ -58,6 +59,8 @@ extension Recipe {
         add("residual", m.residual)
         add("tieTargetEmbeddings", m.tieTargetEmbeddings)
         add("initScale", m.initScale)
+        add("pointerGenerator", m.pointerGenerator)
+        add("coverage", m.coverage)
 
         let t = training.config
         lines += ["", "training:"]
@@ -87,6 +90,7 @@ extension Recipe {
         add("patience", t.patience)
         add("keepCheckpoints", t.keepCheckpoints)
         add("scheduledSampling", t.scheduledSampling)
+        add("coverageLossWeight", t.coverageLossWeight)
         add("seed", t.seed)
         add("threads", t.threads)
 

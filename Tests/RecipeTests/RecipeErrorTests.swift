@@ -73,9 +73,10 @@ let minimal = "data:\n  train: corpus/train\n"
               train: {source: a/train.en, target: a/train.de}
               test: {t1: a/t1, t2: a/t2}
               maxLength: null
+              truncateSource: 40
             text: {bpeMerges: 100, case: markup}
-            model: {encoderCell: gru, attention: bahdanau, dropout: 0.2}
-            training: {schedule: plateau, decayFactor: 0.3, maxSteps: 100}
+            model: {encoderCell: gru, attention: bahdanau, dropout: 0.2, pointerGenerator: true, coverage: true}
+            training: {schedule: plateau, decayFactor: 0.3, maxSteps: 100, coverageLossWeight: 0.5}
             decoding: {lengthNormalization: gnmt, lengthPenalty: 0.6}
             """)
         let again = try Recipe.parse(recipe.resolvedYAML, file: "resolved.yaml", base: URL(fileURLWithPath: "/elsewhere"))
