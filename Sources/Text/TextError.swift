@@ -21,6 +21,13 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
     case icu(operation: String, code: String)
     /// An option value that cannot work (e.g. a zero batch budget).
     case invalidOption(name: String, reason: String)
+    /// A line or stanza of a deb822 file (an apt list) that breaks the format; `reason` says
+    /// what is wrong and what was expected.
+    case malformedStanza(file: String, line: Int, reason: String)
+    /// An apt list stored compressed (apt's `Acquire::GzipIndexes`), which is not read.
+    case compressedAptList(file: String)
+    /// A directory without apt lists of one kind (`Packages`, `Translation-en`).
+    case missingAptLists(directory: String, kind: String)
 
     public var description: String {
         switch self {
@@ -44,6 +51,13 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
             return "ICU \(operation) failed: \(code)"
         case .invalidOption(let name, let reason):
             return "invalid \(name): \(reason)"
+        case .malformedStanza(let file, let line, let reason):
+            return "\(file):\(line): \(reason)"
+        case .compressedAptList(let file):
+            return "\(file): compressed apt list; fetch the lists uncompressed (apt-get -o Acquire::GzipIndexes=false update, as corpora/debian-summaries.sh does) or decompress it first (lz4 -d, gunzip, xz -d)"
+        case .missingAptLists(let directory, let kind):
+            let option = kind == "Translation-en" ? "-o Acquire::Languages=en " : ""
+            return "\(directory): no *_\(kind) files; fill the directory with apt-get -o Dir::State::Lists=\(directory) \(option)-o Acquire::GzipIndexes=false update (corpora/debian-summaries.sh does)"
         }
     }
 }
