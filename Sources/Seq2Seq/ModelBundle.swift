@@ -51,7 +51,8 @@ public struct ModelBundle {
         try SafeTensors.write(model.parameters, metadata: ["format": "recur-1"], to: directory.appendingPathComponent("model.safetensors"))
     }
 
-    /// Reads a bundle and builds its model.
+    /// Reads a bundle and builds its model, whose parameters are the weights file mapped into
+    /// memory (no copy).
     public static func load(from directory: URL) throws -> (bundle: ModelBundle, model: Seq2SeqModel) {
         let path = directory.path
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path) else {
@@ -80,7 +81,8 @@ public struct ModelBundle {
         }
         let model = Seq2SeqModel(settings.model, seed: 0)
         let weightsPath = directory.appendingPathComponent("model.safetensors")
-        try model.load(try SafeTensors.read(weightsPath).tensors, source: weightsPath.path)
+        try model.load(try SafeTensors.read(weightsPath).tensors, source: weightsPath.path, adopting: true)
+        BufferPool.current.trim()  // the freshly initialised parameters, now replaced, go back to the system
         return (bundle, model)
     }
 }

@@ -8,11 +8,13 @@ public struct WeightsError: Error, CustomStringConvertible {
 }
 
 extension Seq2SeqModel {
-    /// Copies `weights` (by Recur's parameter names) into the model. Every parameter must be
-    /// there with its shape; `source` names the file in errors.
-    public func load(_ weights: [String: Tensor], source: String) throws {
+    /// Puts `weights` (by Recur's parameter names) into the model. Every parameter must be
+    /// there with its shape; `source` names the file in errors. With `adopting`, parameters
+    /// take over the weights' memory (a mapped file's) instead of copying it; the weights
+    /// must then be whole tensors used nowhere else.
+    public func load(_ weights: [String: Tensor], source: String, adopting: Bool = false) throws {
         do {
-            try copyNamedTensors(weights, into: parameters)
+            if adopting { try adoptNamedTensors(weights, into: parameters) } else { try copyNamedTensors(weights, into: parameters) }
         } catch .unexpected(let name) {
             throw WeightsError(description: "\(source): tensor '\(name)' is not a parameter of this model (was it saved with another configuration?)")
         } catch .missing(let name) {

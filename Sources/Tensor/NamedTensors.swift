@@ -23,3 +23,18 @@ public func copyNamedTensors(_ saved: [String: Tensor], into targets: [(name: St
     }
     for (name, tensor) in targets { tensor.pointer.update(from: saved[name]!.pointer, count: tensor.count) }
 }
+
+/// Like `copyNamedTensors`, but each target takes over its saved value's memory instead of
+/// copying it: loading a model from a memory-mapped file costs no copy, and pages of weights
+/// are read from disk only when first used (and shared with other processes mapping the
+/// file). Saved values must not be views.
+public func adoptNamedTensors(_ saved: [String: Tensor], into targets: [(name: String, tensor: Tensor)]) throws(NamedTensorMismatch) {
+    let names = Set(targets.map(\.name))
+    if let extra = saved.keys.sorted().first(where: { !names.contains($0) }) { throw .unexpected(name: extra) }
+    for (name, tensor) in targets {
+        guard let value = saved[name] else { throw .missing(name: name) }
+        guard value.shape == tensor.shape else { throw .shape(name: name, saved: value.shape, expected: tensor.shape) }
+    }
+    // A tied weight appears under one name and is one tensor: adopting once serves both.
+    for (name, tensor) in targets { tensor.adoptStorage(of: saved[name]!) }
+}

@@ -33,13 +33,21 @@ public enum SafeTensors {
     /// The tensors (converted to float32) and metadata of a safetensors file's contents.
     /// `source` names the file in errors.
     public static func decode(_ data: Data, source: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        try data.withUnsafeBytes { try decode(bytes: $0, source: source, mapping: nil) }
+    }
+
+    /// Decodes `bytes`. When they are a `mapping`, float32 tensors are not copied: each
+    /// borrows its bytes in the mapping, which it keeps alive.
+    static func decode(bytes data: UnsafeRawBufferPointer, source: String, mapping: MappedFile?) throws
+        -> (tensors: [String: Tensor], metadata: [String: String])
+    {
         func fail(_ what: String) -> FormatError { FormatError(description: "\(source): \(what)") }
         guard data.count >= 8 else { throw fail("too short for a safetensors file (\(data.count) bytes)") }
-        let rawLength = data.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let rawLength = UInt64(littleEndian: data.loadUnaligned(as: UInt64.self))
         guard let headerLength = Int(exactly: rawLength), headerLength > 0, headerLength <= data.count - 8 else {
             throw fail("header length \(rawLength) does not fit in \(data.count) bytes: not a safetensors file, or truncated")
         }
-        guard let header = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<8 + headerLength)) as? [String: Any] else {
+        guard let header = try? JSONSerialization.jsonObject(with: Data(data[8..<8 + headerLength])) as? [String: Any] else {
             throw fail("the header is not a JSON object")
         }
         let base = 8 + headerLength
@@ -66,16 +74,19 @@ public enum SafeTensors {
             guard !overflow, offsets[0] >= 0, offsets[1] - offsets[0] == bytes, offsets[1] <= data.count - base else {
                 throw fail("tensor '\(name)' (\(dtype) \(shape)) has byte range \(offsets) that does not match its size or the file")
             }
+            let start = data.baseAddress! + base + offsets[0]
+            if let mapping, dtype == "F32", Int(bitPattern: start) % 4 == 0, UInt32(1).littleEndian == 1 {
+                tensors[name] = Tensor(borrowing: UnsafeMutableRawPointer(mutating: start).assumingMemoryBound(to: Float.self),
+                                       shape: shape, owner: mapping)
+                continue
+            }
             let tensor = Tensor(uninitialized: shape)
-            data.withUnsafeBytes { raw in
-                let bytes = raw.baseAddress! + base + offsets[0]
-                for i in 0..<count {
-                    switch dtype {
-                    case "F32": tensor.pointer[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
-                    case "F64": tensor.pointer[i] = Float(Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
-                    case "F16": tensor.pointer[i] = Float(Float16(bitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
-                    default: tensor.pointer[i] = Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
-                    }
+            for i in 0..<count {
+                switch dtype {
+                case "F32": tensor.pointer[i] = Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                case "F64": tensor.pointer[i] = Float(Double(bitPattern: UInt64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                case "F16": tensor.pointer[i] = Float(Float16(bitPattern: UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                default: tensor.pointer[i] = Float(bitPattern: UInt32(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
                 }
             }
             tensors[name] = tensor
@@ -90,14 +101,41 @@ public enum SafeTensors {
         try AtomicFile.write(try encode(tensors, metadata: metadata), to: url)
     }
 
-    /// Reads a safetensors file.
+    /// Reads a safetensors file by mapping it into memory: its float32 tensors are views of
+    /// the mapping (copy-on-write, so writing to them never changes the file), and pages are
+    /// read from disk when first touched. Other dtypes are converted into fresh tensors.
     public static func read(_ url: URL) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let data: Data
-        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
-            throw FormatError(description: "\(url.path): cannot read (\(error.localizedDescription))")
-        }
-        return try decode(data, source: url.path)
+        let mapping = try MappedFile(path: url.path)
+        return try decode(bytes: UnsafeRawBufferPointer(mapping.bytes), source: url.path, mapping: mapping)
     }
+}
+
+/// A file mapped into memory privately: reads come from the page cache, writes stay in this
+/// process (copy-on-write). Unmapped when the last tensor borrowing from it goes away.
+final class MappedFile: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+
+    init(path: String) throws {
+        func fail(_ what: String, _ code: Int32) -> SafeTensors.FormatError {
+            SafeTensors.FormatError(description: "\(path): cannot \(what) (\(String(cString: strerror(code))))")
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw fail("read", errno) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw fail("read", errno) }
+        let size = Int(status.st_size)
+        guard size > 0 else {  // mmap refuses empty files; the decoder reports them as too short
+            bytes = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), address != MAP_FAILED else {
+            throw fail("map into memory", errno)
+        }
+        bytes = UnsafeMutableRawBufferPointer(start: address, count: size)
+    }
+
+    deinit { if let base = bytes.baseAddress { munmap(base, bytes.count) } }
 }
 
 /// Crash-safe file replacement: write a uniquely named temporary file in the same

@@ -7,18 +7,29 @@ import Glibc
 /// A 64-byte-aligned block of Float32s, returned to its pool when the last tensor using it
 /// goes away. Training repeats the same shapes step after step, so after the first
 /// steps every buffer an op asks for comes from the pool: no allocation per op.
+///
+/// A storage can also borrow memory it does not own (a tensor in a memory-mapped weights
+/// file): it then keeps the owner alive and gives nothing back.
 final class Storage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     /// Elements allocated (at least what was asked for: the pool rounds sizes up).
     let capacity: Int
-    let pool: BufferPool
+    let pool: BufferPool?
+    /// What a borrowing storage's memory belongs to.
+    let owner: AnyObject?
 
     init(count: Int) {
-        pool = BufferPool.current
+        let pool = BufferPool.current
         (pointer, capacity) = pool.take(count)
+        (self.pool, owner) = (pool, nil)
     }
 
-    deinit { pool.give(pointer, capacity: capacity) }
+    /// Storage of `count` elements at `pointer`, inside memory that `owner` keeps valid.
+    init(borrowing pointer: UnsafeMutablePointer<Float>, count: Int, owner: AnyObject) {
+        (self.pointer, capacity, pool, self.owner) = (pointer, count, nil, owner)
+    }
+
+    deinit { pool?.give(pointer, capacity: capacity) }
 }
 
 /// A cache of freed buffers, by size class. Sizes are rounded up to one of four classes per
@@ -36,7 +47,7 @@ public final class BufferPool: Sendable {
     }()
 
     /// The pool new tensors on this thread draw from: `shared`, unless inside `use(_:)`.
-    static var current: BufferPool {
+    public static var current: BufferPool {
         pthread_getspecific(key).map { Unmanaged<BufferPool>.fromOpaque($0).takeUnretainedValue() } ?? shared
     }
 

@@ -18,7 +18,8 @@ public final class Tensor: @unchecked Sendable {
     public let shape: [Int]
     /// Number of elements: the product of `shape`.
     public let count: Int
-    let storage: Storage
+    /// Replaced only by `adoptStorage(of:)`, when a model takes over mapped weights.
+    private(set) var storage: Storage
     /// Offset of this tensor's first element in `storage`.
     let offset: Int
     /// For a view, the tensor that owns the storage (never itself a view).
@@ -50,6 +51,26 @@ public final class Tensor: @unchecked Sendable {
         self.offset = base.offset + offset
         self.root = root
         self.requiresGrad = base.requiresGrad
+    }
+
+    /// A tensor over `count(shape)` floats at `pointer`, inside memory `owner` keeps valid
+    /// (a memory-mapped file): no copy.
+    init(borrowing pointer: UnsafeMutablePointer<Float>, shape: [Int], owner: AnyObject) {
+        self.shape = shape
+        self.count = shape.reduce(1, *)
+        self.storage = Storage(borrowing: pointer, count: count, owner: owner)
+        self.offset = 0
+        self.root = nil
+        self.requiresGrad = false
+    }
+
+    /// Makes this tensor use `other`'s memory from now on, without copying: how a model
+    /// takes over the weights of a memory-mapped file. Both must be whole tensors (not
+    /// views) of one shape, and nothing may hold a view of this one.
+    func adoptStorage(of other: Tensor) {
+        precondition(root == nil && other.root == nil && offset == 0 && other.offset == 0 && shape == other.shape,
+                     "adoptStorage: \(shape) from \(other.shape) (views cannot adopt)")
+        storage = other.storage
     }
 
     /// A tensor of zeros.

@@ -56,3 +56,29 @@ import Testing
         #expect(throws: SafeTensors.FormatError.self) { try AtomicFile.write(Data(), to: directory.appendingPathComponent("missing/f.txt")) }
     }
 }
+
+/// Reading maps the file: float32 tensors are views of the mapping, private to the process.
+@Suite struct MappedWeightsTests {
+    @Test func float32TensorsBorrowTheMappingAndWritesStayPrivate() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let w = Tensor([1, 2, 3, 4, 5, 6], shape: [2, 3]), b = Tensor([7, 8], shape: [2])
+        try SafeTensors.write([("w", w), ("b", b)], to: url)
+        let original = try Data(contentsOf: url)
+
+        let read = try SafeTensors.read(url).tensors
+        let mappedW = try #require(read["w"])
+        #expect(mappedW.array == w.array && read["b"]?.array == b.array)
+        #expect(mappedW.storage.owner is MappedFile && mappedW.storage.pool == nil, "a borrowed view, not a copy")
+        mappedW.pointer[0] = 100  // copy-on-write: the file keeps its bytes
+        #expect(try Data(contentsOf: url) == original)
+
+        // A parameter that adopts a mapped tensor uses its memory from then on.
+        let parameter = Tensor.zeros([2, 3])
+        try adoptNamedTensors(["w": mappedW], into: [("w", parameter)])
+        #expect(parameter.pointer == mappedW.pointer && parameter.array == [100, 2, 3, 4, 5, 6])
+        #expect(throws: NamedTensorMismatch.shape(name: "w", saved: [2, 3], expected: [3, 2])) {
+            try adoptNamedTensors(["w": mappedW], into: [("w", Tensor.zeros([3, 2]))])
+        }
+    }
+}
