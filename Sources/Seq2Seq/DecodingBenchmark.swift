@@ -19,10 +19,12 @@ public enum DecodingBenchmark {
         public let measurements: [Measurement]
     }
 
+    /// - Parameter int8: decode with int8 products (`Seq2SeqModel.quantize`).
     public static func run(config name: String, embeddingSize: Int, hiddenSize: Int, vocabularySize: Int = 8000,
-                           threads: Int, repeats: Int = 3) -> Result {
+                           threads: Int, repeats: Int = 3, int8: Bool = false) -> Result {
         Engine.setThreads(threads)
         let model = Seq2SeqModel(.reference(embeddingSize: embeddingSize, hiddenSize: hiddenSize, vocabularySize: vocabularySize), seed: 0)
+        if int8 { model.quantize() }
         let test = TrainingBenchmark.syntheticPairs(512, vocabulary: vocabularySize, seed: 7)
         let lengths = test.targets.map(\.count)
         var options = SearchOptions()

@@ -117,7 +117,7 @@ final class MappedFile: @unchecked Sendable {
 
     init(path: String) throws {
         func fail(_ what: String, _ code: Int32) -> SafeTensors.FormatError {
-            SafeTensors.FormatError(description: "\(path): cannot \(what) (\(String(cString: strerror(code))))")
+            SafeTensors.FormatError(description: "\(path): cannot \(what) (\(String(validatingCString: strerror(code)) ?? "error \(code)"))")
         }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw fail("read", errno) }
@@ -147,7 +147,7 @@ public enum AtomicFile {
         var template = Array(directory.appendingPathComponent(".\(url.lastPathComponent).tmp-XXXXXX").path.utf8CString)
         let fd = mkstemp(&template)
         guard fd >= 0 else { throw posixError("cannot create a temporary file in \(directory.path)", errno) }
-        let temporary = String(cString: template)
+        let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var failure: Int32 = 0
         data.withUnsafeBytes { raw in
             var written = 0

@@ -29,6 +29,9 @@ public final class Tensor: @unchecked Sendable {
     public var requiresGrad: Bool
     /// The gradient of a root tensor, allocated (zeroed) when first needed.
     private var gradStorage: Storage?
+    /// For a weight matrix: its int8 form, which `linear` uses outside training (set by a
+    /// model's quantisation, see `QuantizedMatrix`).
+    public var quantized: QuantizedMatrix?
 
     /// A tensor with uninitialised contents (ops overwrite them).
     init(uninitialized shape: [Int]) {

@@ -105,13 +105,17 @@ struct BenchDecode: ParsableCommand {
 
     @OptionGroup var options: ReferenceBenchOptions
 
+    @Flag(help: "Decode with int8 products (weights quantised per row, activations per row at run time), as a bundle from `recur quantize` does.")
+    var int8 = false
+
     func run() throws {
         let (e, h) = options.config.sizes
-        let result = DecodingBenchmark.run(config: options.config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h, threads: options.threads)
+        let result = DecodingBenchmark.run(config: options.config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h, threads: options.threads,
+                                           int8: int8)
         switch options.format {
         case .json: print(try jsonString(result))
         case .text:
-            print("config \(result.config): E=\(e) H=\(h) V=8000, \(options.threads) threads")
+            print("config \(result.config): E=\(e) H=\(h) V=8000, \(options.threads) threads\(int8 ? ", int8" : "")")
             for m in result.measurements {
                 let repeats = m.sentencesPerSecondRepeats.map { String(format: "%.1f", $0) }.joined(separator: ", ")
                 print("\(m.mode) batch \(m.batchSize): \(String(format: "%.1f", m.sentencesPerSecond)) sentences/s (median of \(repeats); \(m.sentences) sentences)")

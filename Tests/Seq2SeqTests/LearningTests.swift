@@ -44,3 +44,21 @@ func trainOnReversals(_ model: Seq2SeqModel, steps: Int, batchSize: Int, seed: U
         #expect(exact == 200, "exact match \(exact)/200; e.g. \(test.sources[0]) → \(outputs[0])")
     }
 }
+
+@Suite struct QuantizedDecodingTests {
+    /// The reversal model decodes (almost) as well with int8 products as with FP32.
+    @Test func int8GreedyMatchesFP32() {
+        var config = ModelConfig(sourceVocabularySize: 20, targetVocabularySize: 20)
+        (config.embeddingSize, config.hiddenSize) = (32, 32)
+        let model = Seq2SeqModel(config, seed: 0)
+        trainOnReversals(model, steps: 600, batchSize: 64, seed: 11) { $0 < 400 ? 3e-3 : 1e-3 }
+        var data = RandomGenerator(seed: 13)
+        let test = reversalPairs(200, generator: &data)
+        let fp32 = model.greedy(test.sources)
+        #expect(model.quantize() == model.parameters.filter { $0.tensor.rank == 2 }.count && model.isQuantized)
+        let int8 = model.greedy(test.sources)
+        let same = zip(fp32, int8).filter { $0 == $1 }.count
+        let exact = zip(int8, test.targets).filter { $0 == $1 }.count
+        #expect(same >= 196 && exact >= 196, "int8 agrees with FP32 on \(same)/200, reverses \(exact)/200")
+    }
+}

@@ -92,6 +92,21 @@ void rk_gru_backward_acc(long batch, long hidden, const float *acts, const float
 void rk_gemm_nt_small(long m, long n, long k, const float *x, long ldx, const float *w, long ldw,
                       const float *bias, float *y, long ldy, int accumulate);
 
+// ---- int8 products (inference) ----------------------------------------------------------
+// Whether this CPU has AVX512-VNNI (int8 dot products); without it the int8 kernels run a
+// portable scalar loop (correct, slow).
+int rk_int8_fast(void);
+// Quantises rows of x (M×K, stride ldx) to unsigned bytes, symmetrically per row:
+// scale[r] = max|x_r| / 127 (1 for a zero row), q = round(x / scale) + 128 in [1, 255];
+// xq is M×kp, its columns K..kp filled with 128 (a zero).
+void rk_quantize_rows_u8(long m, long k, long kp, const float *x, long ldx, uint8_t *xq, float *scale);
+// y (M×N, stride ldy) = sx[m]·sw[n]·(Σ_k xq[m,k]·w[n,k] − 128·wsum[n]) + bias[n] (bias may be
+// NULL): x·wᵀ from u8 activations (xq, M×kp, from rk_quantize_rows_u8) and s8 weights
+// (w, N×kp, per-row scales sw, row sums wsum). kp is a multiple of 64 and w has zero rows up
+// to a multiple of 4 beyond N.
+void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w,
+                     const float *sw, const int32_t *wsum, const float *bias, float *y, long ldy);
+
 // ---- Optimiser updates ------------------------------------------------------------------
 // Adam with decoupled weight decay (Loshchilov & Hutter 2019, AdamW):
 //   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  w −= lr·(m/bc1 / (sqrt(v/bc2) + ε) + wd·w)

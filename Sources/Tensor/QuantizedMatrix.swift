@@ -1,0 +1,103 @@
+import Dispatch
+import _Kernels
+
+/// A weight matrix W (N, K) in int8 for inference: one scale per output row (symmetric, the
+/// row's largest magnitude maps to 127), so that x·Wᵀ runs as int8 dot products with x
+/// quantised per row at run time (`rk_gemm_u8s8_nt`; AVX512-VNNI where the CPU has it).
+///
+/// A parameter tensor carries one in `Tensor.quantized`; `linear` then uses it whenever no
+/// tape records (decoding), and the FP32 values everywhere else (training, gathers).
+public final class QuantizedMatrix: @unchecked Sendable {
+    /// N and K.
+    public let rows: Int, columns: Int
+    /// K rounded up to 64 bytes (one vpdpbusd), and N to 4 (one kernel block); zeros beyond.
+    let paddedColumns: Int, paddedRows: Int
+    /// paddedRows × paddedColumns values in [-127, 127].
+    let values: UnsafeMutablePointer<Int8>
+    /// Per row: the scale (value × scale ≈ weight) and Σ_k value.
+    let scales: [Float], sums: [Int32]
+
+    /// Quantises a (N, K) weight.
+    public convenience init(_ weight: Tensor) {
+        precondition(weight.rank == 2, "QuantizedMatrix: a weight matrix, got shape \(weight.shape)")
+        let (n, k) = (weight.shape[0], weight.shape[1])
+        var scales = [Float](repeating: 1, count: n)
+        var values = [Int8](repeating: 0, count: n * k)
+        for r in 0..<n {
+            let row = UnsafeBufferPointer(start: weight.pointer + r * k, count: k)
+            let largest = row.reduce(0) { max($0, abs($1)) }
+            scales[r] = largest > 0 ? largest / 127 : 1
+            for c in 0..<k { values[r * k + c] = Int8((row[c] / scales[r]).rounded().clamped(-127, 127)) }
+        }
+        self.init(values: values, scales: scales, rows: n, columns: k)
+    }
+
+    /// A matrix of given int8 values (row-major, N × K) and row scales.
+    public init(values: [Int8], scales: [Float], rows: Int, columns: Int) {
+        precondition(values.count == rows * columns && scales.count == rows, "QuantizedMatrix: \(values.count) values, \(scales.count) scales for \(rows) × \(columns)")
+        let paddedColumns = (columns + 63) / 64 * 64, paddedRows = (rows + 3) / 4 * 4
+        (self.rows, self.columns, self.paddedColumns, self.paddedRows) = (rows, columns, paddedColumns, paddedRows)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: paddedRows * paddedColumns, alignment: 64)
+        values.withUnsafeBytes { source in
+            raw.initializeMemory(as: UInt8.self, repeating: 0, count: paddedRows * paddedColumns)
+            for r in 0..<rows { (raw + r * paddedColumns).copyMemory(from: source.baseAddress! + r * columns, byteCount: columns) }
+        }
+        self.values = raw.bindMemory(to: Int8.self, capacity: paddedRows * paddedColumns)
+        self.scales = scales + [Float](repeating: 1, count: paddedRows - rows)
+        sums = (0..<paddedRows).map { r in r < rows ? values[r * columns..<(r + 1) * columns].reduce(Int32(0)) { $0 + Int32($1) } : 0 }
+    }
+
+    deinit { values.deallocate() }
+
+    /// The int8 values, row-major (N × K), as stored.
+    public var int8Values: [Int8] {
+        (0..<rows).flatMap { r in Array(UnsafeBufferPointer(start: values + r * paddedColumns, count: columns)) }
+    }
+
+    /// Row scales (N).
+    public var rowScales: [Float] { Array(scales.prefix(rows)) }
+
+    /// The FP32 matrix the int8 values stand for (value × scale), (N, K).
+    public func dequantized() -> Tensor {
+        let t = Tensor(uninitialized: [rows, columns])
+        for r in 0..<rows { for c in 0..<columns { t.pointer[r * columns + c] = Float(values[r * paddedColumns + c]) * scales[r] } }
+        return t
+    }
+
+    /// x·Wᵀ + bias for x (…, K): (…, N). Records nothing.
+    public func linear(_ x: Tensor, bias: Tensor?) -> Tensor {
+        precondition(x.lastDimension == columns, "quantized linear: input \(x.shape) does not fit weight (\(rows), \(columns))")
+        if let bias { precondition(bias.shape == [rows], "quantized linear: bias \(bias.shape) for \(rows) outputs") }
+        let m = x.rowCount
+        let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [rows])
+        guard m > 0 else { return y }
+        let quantized = UnsafeMutablePointer<UInt8>.allocate(capacity: m * paddedColumns)
+        defer { quantized.deallocate() }
+        var inputScales = [Float](repeating: 0, count: m)
+        inputScales.withUnsafeMutableBufferPointer { sx in
+            let sx = sx.baseAddress!
+            rk_quantize_rows_u8(m, columns, paddedColumns, x.pointer, columns, quantized, sx)
+            let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, a multiple of 4 at a time
+                self.scales.withUnsafeBufferPointer { sw in
+                    self.sums.withUnsafeBufferPointer { sums in
+                        rk_gemm_u8s8_nt(m, block.count, self.paddedColumns, quantized, sx, self.values + block.lowerBound * self.paddedColumns,
+                                        sw.baseAddress! + block.lowerBound, sums.baseAddress! + block.lowerBound,
+                                        bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, self.rows)
+                    }
+                }
+            }
+            let threads = Engine.threadCount, work = m * rows * columns
+            let pieces = work >= 4 * Engine.minimumSplitProduct ? min(threads, max(1, rows / 64)) : 1
+            if pieces == 1 { return run.value(0..<rows) }
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                let start = (rows * piece / pieces) & ~3, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~3
+                run.value(start..<end)
+            }
+        }
+        return y
+    }
+}
+
+private extension Float {
+    func clamped(_ low: Float, _ high: Float) -> Float { Swift.min(Swift.max(self, low), high) }
+}

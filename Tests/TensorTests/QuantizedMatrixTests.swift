@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+
+@testable import Tensor
+
+/// int8 products: exactly the arithmetic of the quantised values, and close to FP32.
+@Suite struct QuantizedMatrixTests {
+    /// y = sx·sw·Σ qx·qw + bias, computed here in integers from the same quantisation rules
+    /// (activations: round half to even, as the kernel's rint; weights: the matrix's own).
+    func exactProduct(_ x: Tensor, _ q: QuantizedMatrix, bias: Tensor?) -> [Float] {
+        let (m, k, n) = (x.rowCount, q.columns, q.rows)
+        let values = q.int8Values, scales = q.rowScales
+        var y = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            let row = Array(UnsafeBufferPointer(start: x.pointer + i * k, count: k))
+            let largest = row.reduce(0) { max($0, abs($1)) }
+            let scale: Float = largest > 0 ? largest / 127 : 1
+            let qx = row.map { Int(($0 * (1 / scale)).rounded(.toNearestOrEven)) }
+            for j in 0..<n {
+                let dot = (0..<k).reduce(0) { $0 + qx[$1] * Int(values[j * k + $1]) }
+                y[i * n + j] = scale * scales[j] * Float(dot) + (bias?.pointer[j] ?? 0)
+            }
+        }
+        return y
+    }
+
+    @Test(arguments: [(1, 5, 7), (3, 8, 64), (5, 130, 100), (64, 9, 300), (70, 67, 129)])
+    func productIsTheQuantisedArithmetic(m: Int, n: Int, k: Int) {
+        let x = randomTensor([m, k], seed: 60, in: -2...2), w = randomTensor([n, k], seed: 61, in: -0.5...0.5)
+        let bias = randomTensor([n], seed: 62)
+        let q = QuantizedMatrix(w)
+        let y = q.linear(x, bias: bias)
+        #expect(y.shape == [m, n])
+        expectClose(y.array, exactProduct(x, q, bias: bias), tolerance: 1e-5, "int8 product")
+        // Against FP32: the error of 8-bit weights and activations, a fraction of a percent of
+        // the typical output.
+        let reference = linear(x, weight: w, bias: bias).array
+        let typical = (reference.map { $0 * $0 }.reduce(0, +) / Float(reference.count)).squareRoot()
+        let worst = zip(y.array, reference).map { abs($0 - $1) }.max()!
+        #expect(worst < 0.03 * typical + 1e-4, "int8 differs from FP32 by \(worst) at typical magnitude \(typical)")
+    }
+
+    @Test func quantisedWeightsRoundTripAndLinearUsesThemOnlyOutsideTraining() throws {
+        let w = randomTensor([6, 10], seed: 63)
+        let q = QuantizedMatrix(w)
+        #expect(q.int8Values.allSatisfy { $0 >= -127 && $0 <= 127 } && (q.int8Values.contains(127) || q.int8Values.contains(-127)))
+        expectClose(q.dequantized().array, w.array, tolerance: 0.01, "dequantised weights")
+        let again = QuantizedMatrix(values: q.int8Values, scales: q.rowScales, rows: 6, columns: 10)
+        #expect(again.int8Values == q.int8Values && again.rowScales == q.rowScales)
+
+        let x = randomTensor([2, 10], seed: 64)
+        let fp32 = linear(x, weight: w, bias: nil).array
+        w.quantized = q
+        let int8 = linear(x, weight: w, bias: nil).array
+        #expect(int8 == q.linear(x, bias: nil).array && int8 != fp32, "inference uses the int8 form")
+        // While a tape records (training), the FP32 weights and their gradients are used.
+        w.requiresGrad = true
+        let tape = Tape()
+        let recorded = tape.record { linear(x, weight: w, bias: nil) }
+        #expect(recorded.array == fp32)
+    }
+}
