@@ -11,6 +11,13 @@ import Text
 ///     source.bpe          BPE merges for the source side (subword-nmt's format), if any
 ///     recipe.yaml         the recipe that trained it, when it came from one
 public struct ModelBundle {
+    /// How the weights file stores weight matrices.
+    public enum Quantization: String, Codable, Sendable {
+        /// int8 values with one float32 scale per row (`NAME` and `NAME.scale`); decoded
+        /// with int8 products (`recur quantize` writes these).
+        case int8
+    }
+
     /// What config.json holds.
     public struct Settings: Codable, Sendable, Equatable {
         public var model: ModelConfig
@@ -18,6 +25,8 @@ public struct ModelBundle {
         public var bpeSeparator: String
         /// Sources were cut to this many tokens in training; translation cuts them the same.
         public var truncateSource: Int?
+        /// nil: every weight in float32.
+        public var quantization: Quantization?
         public var format = 1
 
         public init(model: ModelConfig, tokenizer: TokenizerOptions, bpeSeparator: String = "@@") {
@@ -48,7 +57,38 @@ public struct ModelBundle {
         let bpePath = directory.appendingPathComponent("source.bpe")
         if let sourceBPE { try AtomicFile.write(Data(sourceBPE.serialized().utf8), to: bpePath) } else { try? FileManager.default.removeItem(at: bpePath) }
         if let recipe { try AtomicFile.write(Data(recipe.utf8), to: directory.appendingPathComponent("recipe.yaml")) }
-        try SafeTensors.write(model.parameters, metadata: ["format": "recur-1"], to: directory.appendingPathComponent("model.safetensors"))
+        let weights = directory.appendingPathComponent("model.safetensors")
+        guard settings.quantization == .int8 else {
+            return try SafeTensors.write(model.parameters, metadata: ["format": "recur-1"], to: weights)
+        }
+        model.quantize()
+        let payloads = model.parameters.flatMap { name, tensor -> [(name: String, payload: SafeTensors.Payload)] in
+            guard let matrix = tensor.quantized else { return [(name, .float32(tensor))] }
+            return [(name, .int8(matrix.int8Values, shape: tensor.shape)),
+                    (name + ".scale", .float32(Tensor(matrix.rowScales, shape: [matrix.rows])))]
+        }
+        try SafeTensors.write(payloads: payloads, metadata: ["format": "recur-1", "quantization": "int8"], to: weights)
+    }
+
+    /// An int8 file's weights: each matrix as the float32 values it stands for (for lookups
+    /// such as embeddings) and as a `QuantizedMatrix` (for products).
+    static func dequantize(_ stored: [String: Tensor], model: Seq2SeqModel, source: String) throws
+        -> (weights: [String: Tensor], matrices: [String: QuantizedMatrix])
+    {
+        var weights = stored, matrices: [String: QuantizedMatrix] = [:]
+        for (name, parameter) in model.parameters where parameter.rank == 2 {
+            guard let values = stored[name], let scales = weights.removeValue(forKey: name + ".scale") else {
+                throw WeightsError(description: "\(source): int8 weight '\(name)' or its scales '\(name).scale' are missing; quantize the float32 bundle again with `recur quantize`")
+            }
+            guard values.shape == parameter.shape, scales.shape == [parameter.shape[0]] else {
+                throw WeightsError(description: "\(source): int8 weight '\(name)' has shape \(values.shape) with scales \(scales.shape); the model expects \(parameter.shape)")
+            }
+            let matrix = QuantizedMatrix(values: values.array.map { Int8(clamping: Int($0)) }, scales: scales.array,
+                                         rows: parameter.shape[0], columns: parameter.shape[1])
+            matrices[name] = matrix
+            weights[name] = matrix.dequantized()
+        }
+        return (weights, matrices)
     }
 
     /// Reads a bundle and builds its model, whose parameters are the weights file mapped into
@@ -81,7 +121,13 @@ public struct ModelBundle {
         }
         let model = Seq2SeqModel(settings.model, seed: 0)
         let weightsPath = directory.appendingPathComponent("model.safetensors")
-        try model.load(try SafeTensors.read(weightsPath).tensors, source: weightsPath.path, adopting: true)
+        var weights = try SafeTensors.read(weightsPath).tensors
+        var matrices: [String: QuantizedMatrix] = [:]
+        if settings.quantization == .int8 {
+            (weights, matrices) = try dequantize(weights, model: model, source: weightsPath.path)
+        }
+        try model.load(weights, source: weightsPath.path, adopting: true)
+        for (name, tensor) in model.parameters { tensor.quantized = matrices[name] }
         BufferPool.current.trim()  // the freshly initialised parameters, now replaced, go back to the system
         return (bundle, model)
     }

@@ -9,28 +9,48 @@ public enum SafeTensors {
         public let description: String
     }
 
+    /// What one entry of a file holds.
+    public enum Payload {
+        case float32(Tensor)
+        /// Signed bytes of a shape (an int8-quantised weight).
+        case int8([Int8], shape: [Int])
+    }
+
     /// Serialises named float32 tensors, with optional string metadata.
     public static func encode(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:]) throws -> Data {
+        try encode(payloads: tensors.map { ($0.name, .float32($0.tensor)) }, metadata: metadata)
+    }
+
+    /// Serialises named float32 and int8 entries, with optional string metadata.
+    public static func encode(payloads: [(name: String, payload: Payload)], metadata: [String: String] = [:]) throws -> Data {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
-        for (name, tensor) in tensors {
+        for (name, payload) in payloads {
             guard header[name] == nil else { throw FormatError(description: "tensor name '\(name)' appears twice") }
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + tensor.count * 4]]
-            offset += tensor.count * 4
+            let (dtype, shape, bytes): (String, [Int], Int) = switch payload {
+            case .float32(let tensor): ("F32", tensor.shape, tensor.count * 4)
+            case .int8(let values, let shape): ("I8", shape, values.count)
+            }
+            header[name] = ["dtype": dtype, "shape": shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         while json.count % 8 != 0 { json.append(0x20) }  // pad with spaces so the data is 8-byte aligned
         var data = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(json)
-        for (_, tensor) in tensors {
-            data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+        for (_, payload) in payloads {
+            switch payload {
+            case .float32(let tensor): data.append(UnsafeBufferPointer(start: tensor.pointer, count: tensor.count))
+            case .int8(let values, _): values.withUnsafeBytes { data.append(contentsOf: $0) }
+            }
         }
         return data
     }
 
-    /// The tensors (converted to float32) and metadata of a safetensors file's contents.
+    /// The tensors (converted to float32; int8 values become their exact float values) and
+    /// metadata of a safetensors file's contents.
     /// `source` names the file in errors.
     public static func decode(_ data: Data, source: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         try data.withUnsafeBytes { try decode(bytes: $0, source: source, mapping: nil) }
@@ -68,8 +88,8 @@ public enum SafeTensors {
                 guard !overflow else { throw fail("tensor '\(name)' has an impossibly large shape \(shape)") }
                 count = product
             }
-            let width = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2][dtype]
-            guard let width else { throw fail("tensor '\(name)' has dtype \(dtype); Recur reads F32, F64, F16 and BF16") }
+            let width = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2, "I8": 1][dtype]
+            guard let width else { throw fail("tensor '\(name)' has dtype \(dtype); Recur reads F32, F64, F16, BF16 and I8") }
             let (bytes, overflow) = count.multipliedReportingOverflow(by: width)
             guard !overflow, offsets[0] >= 0, offsets[1] - offsets[0] == bytes, offsets[1] <= data.count - base else {
                 throw fail("tensor '\(name)' (\(dtype) \(shape)) has byte range \(offsets) that does not match its size or the file")
@@ -86,6 +106,7 @@ public enum SafeTensors {
                 case "F32": tensor.pointer[i] = Float(bitPattern: UInt32(littleEndian: start.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 case "F64": tensor.pointer[i] = Float(Double(bitPattern: UInt64(littleEndian: start.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
                 case "F16": tensor.pointer[i] = Float(Float16(bitPattern: UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+                case "I8": tensor.pointer[i] = Float(start.load(fromByteOffset: i, as: Int8.self))
                 default: tensor.pointer[i] = Float(bitPattern: UInt32(UInt16(littleEndian: start.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
                 }
             }
@@ -99,6 +120,11 @@ public enum SafeTensors {
     /// the new one, never half of one.
     public static func write(_ tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], to url: URL) throws {
         try AtomicFile.write(try encode(tensors, metadata: metadata), to: url)
+    }
+
+    /// Writes float32 and int8 entries to `url` atomically.
+    public static func write(payloads: [(name: String, payload: Payload)], metadata: [String: String] = [:], to url: URL) throws {
+        try AtomicFile.write(try encode(payloads: payloads, metadata: metadata), to: url)
     }
 
     /// Reads a safetensors file by mapping it into memory: its float32 tensors are views of

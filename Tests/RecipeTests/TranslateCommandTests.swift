@@ -1,4 +1,6 @@
 import Foundation
+import Seq2Seq
+import Tensor
 import Testing
 
 @testable import Recipe
@@ -65,5 +67,42 @@ func runRecur(_ arguments: [String], input: Data = Data()) throws -> (status: In
         let result = try runRecur(["translate", "--model", "/nonexistent/model"])
         #expect(result.status != 0)
         #expect(result.stderr == "error: /nonexistent/model: not a model bundle (no model.safetensors); pass the directory `recur run` wrote as RUN/model\n")
+    }
+
+    /// `recur quantize` writes an int8 bundle a quarter the size, which loads with int8
+    /// products and translates; a damaged one is a clear error.
+    @Test func quantizedBundle() throws {
+        let model = try Self.bundle.get()
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("recur-int8-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let quantize = try runRecur(["quantize", "--model", model.path, "--out", out.path])
+        #expect(quantize.status == 0 && quantize.stdout.hasPrefix("quantized "), "\(quantize.stderr)")
+        func size(_ directory: URL) throws -> Int {
+            try directory.appendingPathComponent("model.safetensors").resourceValues(forKeys: [.fileSizeKey]).fileSize!
+        }
+        // A quarter, plus the scales and the header, which weigh more in a tiny model.
+        let (int8Bytes, floatBytes) = (try size(out), try size(model))
+        #expect(Double(int8Bytes) < 0.4 * Double(floatBytes), "int8 \(int8Bytes) bytes, float32 \(floatBytes)")
+
+        let (float, fp32) = try ModelBundle.load(from: model), (quantized, int8) = try ModelBundle.load(from: out)
+        #expect(quantized.settings.quantization == .int8 && float.settings.quantization == nil)
+        #expect(int8.isQuantized && !fp32.isQuantized)
+        for ((name, a), (_, b)) in zip(fp32.parameters, int8.parameters) {
+            let scale = a.array.map(abs).max()!
+            let worst = zip(a.array, b.array).map { abs($0 - $1) }.max()!
+            #expect(worst <= scale / 127 * 0.51 + 1e-7, "\(name): int8 values off by \(worst) (largest \(scale))")
+        }
+        let translated = try runRecur(["translate", "--model", out.path], input: Data("three hundred\nMay 5, 2001\n".utf8))
+        #expect(translated.status == 0 && translated.stdout.split(separator: "\n").count == 2, "\(translated.stderr)")
+
+        let again = try runRecur(["quantize", "--model", out.path, "--out", out.path + "-again"])
+        #expect(again.status != 0 && again.stderr.contains("is already quantized (int8)"))
+
+        // Scales removed: the error names the weight and says what to do.
+        var stored = try SafeTensors.read(out.appendingPathComponent("model.safetensors")).tensors
+        stored["decoder.output.weight.scale"] = nil
+        try SafeTensors.write(stored.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: out.appendingPathComponent("model.safetensors"))
+        let damaged = try runRecur(["translate", "--model", out.path], input: Data("one\n".utf8))
+        #expect(damaged.status != 0 && damaged.stderr.contains("int8 weight 'decoder.output.weight' or its scales 'decoder.output.weight.scale' are missing"), "\(damaged.stderr)")
     }
 }
