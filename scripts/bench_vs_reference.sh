@@ -4,6 +4,10 @@
 #
 #   scripts/bench_vs_reference.sh [a|b|ab] [train|decode|all]
 #
+# Decoding is measured twice on Recur's side: float32, and with int8 products (`--int8`, as a
+# bundle from `recur quantize` decodes); the reference decodes in float32. Peak resident
+# memory of training is read for both (PyTorch's with /usr/bin/time).
+#
 # Needs the reference's venv (see its README): python3 -m venv ~/torchref-venv &&
 # ~/torchref-venv/bin/pip install torch numpy threadpoolctl. Run on a quiet machine: the
 # figures are medians of 3 repeats, but another process on the 2 cores skews both sides.
@@ -21,10 +25,12 @@ for config in a b; do
     size=$([ $config = a ] && echo 256 || echo 512)
     if [ "$what" != decode ]; then
         .build/release/recur bench train --config $config --threads 2 --format json > "$out/recur-train-$config.json"
-        "$python" "$reference/ref_s2s.py" bench --E $size --H $size --threads 2 --what train --json "$out/torch-train-$config.json" >/dev/null
+        /usr/bin/time -f %M -o "$out/torch-train-$config.maxrss" \
+            "$python" "$reference/ref_s2s.py" bench --E $size --H $size --threads 2 --what train --json "$out/torch-train-$config.json" >/dev/null
     fi
     if [ "$what" != train ]; then
         .build/release/recur bench decode --config $config --threads 2 --format json > "$out/recur-decode-$config.json"
+        .build/release/recur bench decode --config $config --threads 2 --format json --int8 > "$out/recur-decode-int8-$config.json"
         "$python" "$reference/ref_s2s.py" bench --E $size --H $size --threads 2 --what greedy,beam_batch,beam_b1 --json "$out/torch-decode-$config.json" >/dev/null
     fi
 done
@@ -42,12 +48,15 @@ for c in "ab":
     if rt and tt:
         r = sorted(rt["tokensPerSecondRepeats"])[1]; t = tt["train_tok_per_s"]["median"]
         print(f"| {c.upper()} | train, target tok/s | {r:.0f} | {t:.0f} | {r/t:.2f}× |")
-        print(f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | – | |")
-    rd, td = load(f"recur-decode-{c}.json"), load(f"torch-decode-{c}.json")
-    if rd and td:
+        rss = os.path.join(out, f"torch-train-{c}.maxrss")
+        t = int(open(rss).read().split()[-1]) / 1024 if os.path.exists(rss) else None
+        print(f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | {t:.0f} | {rt['peakResidentMiB']/t:.2f}× |" if t else f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | – | |")
+    td = load(f"torch-decode-{c}.json")
+    for precision, rd in (("", load(f"recur-decode-{c}.json")), (" (Recur int8)", load(f"recur-decode-int8-{c}.json"))):
+        if not (rd and td): continue
         keys = {("greedy", 64): "greedy_sent_per_s", ("beam5", 32): "beam_batch32_sent_per_s", ("beam5", 1): "beam_b11_sent_per_s"}
         for m in rd["measurements"]:
             key = keys[(m["mode"], m["batchSize"])]
             r = sorted(m["sentencesPerSecondRepeats"])[1]; t = td[key]["median"]
-            print(f"| {c.upper()} | {m['mode']} batch {m['batchSize']}, sent/s | {r:.1f} | {t:.1f} | {r/t:.2f}× |")
+            print(f"| {c.upper()} | {m['mode']} batch {m['batchSize']}{precision}, sent/s | {r:.1f} | {t:.1f} | {r/t:.2f}× |")
 PY
