@@ -10,9 +10,10 @@ import _Kernels
 public final class QuantizedMatrix: @unchecked Sendable {
     /// N and K.
     public let rows: Int, columns: Int
-    /// K rounded up to 64 bytes (one vpdpbusd), and N to 4 (one kernel block); zeros beyond.
+    /// K rounded up to 64, and N to 16 (one packed block); zeros beyond.
     let paddedColumns: Int, paddedRows: Int
-    /// paddedRows × paddedColumns values in [-127, 127].
+    /// paddedRows × paddedColumns values in [-127, 127], packed for the kernel
+    /// (`rk_int8_packed_index`: 16 rows × 4 inputs per 64 bytes).
     let values: UnsafeMutablePointer<Int8>
     /// Per row: the scale (value × scale ≈ weight) and Σ_k value.
     let scales: [Float], sums: [Int32]
@@ -35,23 +36,24 @@ public final class QuantizedMatrix: @unchecked Sendable {
     /// A matrix of given int8 values (row-major, N × K) and row scales.
     public init(values: [Int8], scales: [Float], rows: Int, columns: Int) {
         precondition(values.count == rows * columns && scales.count == rows, "QuantizedMatrix: \(values.count) values, \(scales.count) scales for \(rows) × \(columns)")
-        let paddedColumns = (columns + 63) / 64 * 64, paddedRows = (rows + 3) / 4 * 4
+        let paddedColumns = (columns + 63) / 64 * 64, paddedRows = (rows + 15) / 16 * 16
         (self.rows, self.columns, self.paddedColumns, self.paddedRows) = (rows, columns, paddedColumns, paddedRows)
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: paddedRows * paddedColumns, alignment: 64)
-        values.withUnsafeBytes { source in
-            raw.initializeMemory(as: UInt8.self, repeating: 0, count: paddedRows * paddedColumns)
-            for r in 0..<rows { (raw + r * paddedColumns).copyMemory(from: source.baseAddress! + r * columns, byteCount: columns) }
+        let packed = UnsafeMutableRawPointer.allocate(byteCount: paddedRows * paddedColumns, alignment: 64)
+            .bindMemory(to: Int8.self, capacity: paddedRows * paddedColumns)
+        packed.initialize(repeating: 0, count: paddedRows * paddedColumns)
+        for r in 0..<rows {
+            for c in 0..<columns { packed[rk_int8_packed_index(r, c, paddedColumns)] = values[r * columns + c] }
         }
-        self.values = raw.bindMemory(to: Int8.self, capacity: paddedRows * paddedColumns)
+        self.values = packed
         self.scales = scales + [Float](repeating: 1, count: paddedRows - rows)
         sums = (0..<paddedRows).map { r in r < rows ? values[r * columns..<(r + 1) * columns].reduce(Int32(0)) { $0 + Int32($1) } : 0 }
     }
 
     deinit { values.deallocate() }
 
-    /// The int8 values, row-major (N × K), as stored.
+    /// The int8 values, row-major (N × K).
     public var int8Values: [Int8] {
-        (0..<rows).flatMap { r in Array(UnsafeBufferPointer(start: values + r * paddedColumns, count: columns)) }
+        (0..<rows).flatMap { r in (0..<columns).map { c in values[rk_int8_packed_index(r, c, paddedColumns)] } }
     }
 
     /// Row scales (N).
@@ -60,7 +62,9 @@ public final class QuantizedMatrix: @unchecked Sendable {
     /// The FP32 matrix the int8 values stand for (value × scale), (N, K).
     public func dequantized() -> Tensor {
         let t = Tensor(uninitialized: [rows, columns])
-        for r in 0..<rows { for c in 0..<columns { t.pointer[r * columns + c] = Float(values[r * paddedColumns + c]) * scales[r] } }
+        for r in 0..<rows {
+            for c in 0..<columns { t.pointer[r * columns + c] = Float(values[rk_int8_packed_index(r, c, paddedColumns)]) * scales[r] }
+        }
         return t
     }
 
@@ -77,10 +81,10 @@ public final class QuantizedMatrix: @unchecked Sendable {
         inputScales.withUnsafeMutableBufferPointer { sx in
             let sx = sx.baseAddress!
             rk_quantize_rows_u8(m, columns, paddedColumns, x.pointer, columns, quantized, sx)
-            let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, a multiple of 4 at a time
+            let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, from a multiple of 32
                 self.scales.withUnsafeBufferPointer { sw in
                     self.sums.withUnsafeBufferPointer { sums in
-                        rk_gemm_u8s8_nt(m, block.count, self.paddedColumns, quantized, sx, self.values + block.lowerBound * self.paddedColumns,
+                        rk_gemm_u8s8_nt(m, block.count, self.paddedColumns, quantized, sx, self.values + block.lowerBound * self.paddedColumns,  // whole blocks of 16
                                         sw.baseAddress! + block.lowerBound, sums.baseAddress! + block.lowerBound,
                                         bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, self.rows)
                     }
@@ -90,7 +94,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
             let pieces = work >= 4 * Engine.minimumSplitProduct ? min(threads, max(1, rows / 64)) : 1
             if pieces == 1 { return run.value(0..<rows) }
             DispatchQueue.concurrentPerform(iterations: pieces) { piece in
-                let start = (rows * piece / pieces) & ~3, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~3
+                let start = (rows * piece / pieces) & ~31, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~31
                 run.value(start..<end)
             }
         }

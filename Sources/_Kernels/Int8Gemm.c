@@ -8,6 +8,11 @@
 // The activations are stored as q + 128 (unsigned), so Σ (q_x + 128)·q_w = Σ q_x·q_w +
 // 128·Σ q_w: the second term is the weight row's sum times 128, subtracted at the end.
 //
+// The weights are packed so that no horizontal sum is needed: for each block of 16 output
+// rows and each 4 consecutive inputs, 64 bytes hold w[n0 + j][4t … 4t + 3] for j = 0…15
+// (`rk_int8_packed_index`). Broadcasting 4 activation bytes to all 16 lanes, one vpdpbusd
+// then adds 4 products to each of 16 outputs, and the accumulator's lanes are the outputs.
+//
 // Not compiled through Vector.h: these functions need AVX-512 (VNNI, BW), a different target
 // than the x86-64-v3 kernels, chosen at run time by `rk_int8_fast`. A scalar version serves
 // every other CPU.
@@ -46,12 +51,14 @@ static void quantize_scalar(long m, long k, long kp, const float *x, long ldx, u
     for (long r = 0; r < m; r++) quantize_row(k, kp, x + r * ldx, xq + r * kp, scale + r);
 }
 
+long rk_int8_packed_index(long n, long k, long kp) { return (n / 16) * kp * 16 + (k / 4) * 64 + (n % 16) * 4 + k % 4; }
+
 static void gemm_scalar(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w, const float *sw,
                         const int32_t *wsum, const float *bias, float *y, long ldy) {
     for (long i = 0; i < m; i++) {
         for (long j = 0; j < n; j++) {
             int32_t acc = 0;
-            for (long c = 0; c < kp; c++) acc += (int32_t)xq[i * kp + c] * (int32_t)w[j * kp + c];
+            for (long c = 0; c < kp; c++) acc += (int32_t)xq[i * kp + c] * (int32_t)w[rk_int8_packed_index(j, c, kp)];
             y[i * ldy + j] = sx[i] * sw[j] * (float)(acc - 128 * wsum[j]) + (bias ? bias[j] : 0.0f);
         }
     }
@@ -64,48 +71,59 @@ static void quantize_vnni(long m, long k, long kp, const float *x, long ldx, uin
     for (long r = 0; r < m; r++) quantize_row(k, kp, x + r * ldx, xq + r * kp, scale + r);
 }
 
-// Dot products of `rows` (1–4) rows of xq with 4 rows of w: 16 accumulators, 4 + rows loads
-// per 4·rows vpdpbusd. The w rows (4·kp bytes) stay in L1 while x's rows stream from L2.
-static inline __attribute__((always_inline)) void block(const int rows, long kp, const uint8_t *x, const int8_t *w,
-                                                        int32_t out[4][4]) {
-    __m512i acc[4][4];
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < 4; j++) acc[i][j] = _mm512_setzero_si512();
-    for (long c = 0; c < kp; c += 64) {
-        __m512i w0 = _mm512_loadu_si512(w + c), w1 = _mm512_loadu_si512(w + kp + c);
-        __m512i w2 = _mm512_loadu_si512(w + 2 * kp + c), w3 = _mm512_loadu_si512(w + 3 * kp + c);
+// `rows` (1–8) rows of y, 32 outputs (two packed blocks of w): 16 accumulators, and per 4
+// inputs 2 weight loads and `rows` 4-byte broadcasts for 2·rows vpdpbusd. The two blocks
+// (32·kp bytes) stay in L1 while the rows of x stream from L2.
+static inline __attribute__((always_inline)) void tile(const int rows, long kp, const uint8_t *x, const int8_t *w, int last,
+                                                       const float *sx, const float *sw, const int32_t *wsum, const float *bias,
+                                                       float *y, long ldy, __mmask16 mask0, __mmask16 mask1) {
+    __m512i acc0[8], acc1[8];
+    for (int i = 0; i < rows; i++) { acc0[i] = _mm512_setzero_si512(); acc1[i] = _mm512_setzero_si512(); }
+    const int8_t *w0 = w, *w1 = w + 16 * kp;
+    for (long c = 0; c < kp; c += 4) {
+        __m512i b0 = _mm512_loadu_si512(w0 + c * 16), b1 = last ? b0 : _mm512_loadu_si512(w1 + c * 16);
         for (int i = 0; i < rows; i++) {
-            __m512i v = _mm512_loadu_si512(x + i * kp + c);
-            acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], v, w0);
-            acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], v, w1);
-            acc[i][2] = _mm512_dpbusd_epi32(acc[i][2], v, w2);
-            acc[i][3] = _mm512_dpbusd_epi32(acc[i][3], v, w3);
+            int32_t four;
+            memcpy(&four, x + i * kp + c, 4);
+            __m512i a = _mm512_set1_epi32(four);
+            acc0[i] = _mm512_dpbusd_epi32(acc0[i], a, b0);
+            if (!last) acc1[i] = _mm512_dpbusd_epi32(acc1[i], a, b1);
         }
     }
-    for (int i = 0; i < rows; i++)
-        for (int j = 0; j < 4; j++) out[i][j] = _mm512_reduce_add_epi32(acc[i][j]);
+    // y = sx·sw·(acc − 128·wsum) + bias, 16 outputs at a time.
+    const __m512i offset0 = _mm512_mullo_epi32(_mm512_maskz_loadu_epi32(mask0, wsum), _mm512_set1_epi32(128));
+    const __m512i offset1 = _mm512_mullo_epi32(_mm512_maskz_loadu_epi32(mask1, wsum + 16), _mm512_set1_epi32(128));
+    const __m512 scale0 = _mm512_maskz_loadu_ps(mask0, sw), scale1 = _mm512_maskz_loadu_ps(mask1, sw + 16);
+    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
+    for (int i = 0; i < rows; i++) {
+        __m512 s = _mm512_set1_ps(sx[i]);
+        __m512 v0 = _mm512_fmadd_ps(_mm512_mul_ps(s, scale0), _mm512_cvtepi32_ps(_mm512_sub_epi32(acc0[i], offset0)), bias0);
+        _mm512_mask_storeu_ps(y + i * ldy, mask0, v0);
+        if (!last) {
+            __m512 v1 = _mm512_fmadd_ps(_mm512_mul_ps(s, scale1), _mm512_cvtepi32_ps(_mm512_sub_epi32(acc1[i], offset1)), bias1);
+            _mm512_mask_storeu_ps(y + i * ldy + 16, mask1, v1);
+        }
+    }
 }
 
 static void gemm_vnni(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w, const float *sw,
                       const int32_t *wsum, const float *bias, float *y, long ldy) {
-    int32_t out[4][4];
-    for (long j = 0; j < n; j += 4) {
-        const int8_t *wj = w + j * kp;
-        int columns = n - j < 4 ? (int)(n - j) : 4;
-        for (long i = 0; i < m; i += 4) {
-            int rows = m - i < 4 ? (int)(m - i) : 4;
+    for (long j = 0; j < n; j += 32) {
+        long columns = n - j < 32 ? n - j : 32;
+        int last = columns <= 16;  // one block of 16 left
+        __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+        __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns > 16 ? (__mmask16)((1u << (columns - 16)) - 1) : 0;
+        const int8_t *wj = w + (j / 16) * 16 * kp;
+        const float *b = bias ? bias + j : 0;
+        for (long i = 0; i < m; i += 8) {
+            int rows = m - i < 8 ? (int)(m - i) : 8;
             const uint8_t *xi = xq + i * kp;
+            float *yi = y + i * ldy + j;
             switch (rows) {  // constant row counts, so each case is fully unrolled
-            case 4: block(4, kp, xi, wj, out); break;
-            case 3: block(3, kp, xi, wj, out); break;
-            case 2: block(2, kp, xi, wj, out); break;
-            default: block(1, kp, xi, wj, out); break;
-            }
-            for (int r = 0; r < rows; r++) {
-                float *yr = y + (i + r) * ldy + j;
-                for (int c = 0; c < columns; c++) {
-                    yr[c] = sx[i + r] * sw[j + c] * (float)(out[r][c] - 128 * wsum[j + c]) + (bias ? bias[j + c] : 0.0f);
-                }
+#define TILE(r) case r: tile(r, kp, xi, wj, last, sx + i, sw + j, wsum + j, b, yi, ldy, mask0, mask1); break;
+            TILE(8) TILE(7) TILE(6) TILE(5) TILE(4) TILE(3) TILE(2) TILE(1)
+#undef TILE
             }
         }
     }

@@ -101,9 +101,12 @@ int rk_int8_fast(void);
 // xq is M×kp, its columns K..kp filled with 128 (a zero).
 void rk_quantize_rows_u8(long m, long k, long kp, const float *x, long ldx, uint8_t *xq, float *scale);
 // y (M×N, stride ldy) = sx[m]·sw[n]·(Σ_k xq[m,k]·w[n,k] − 128·wsum[n]) + bias[n] (bias may be
-// NULL): x·wᵀ from u8 activations (xq, M×kp, from rk_quantize_rows_u8) and s8 weights
-// (w, N×kp, per-row scales sw, row sums wsum). kp is a multiple of 64 and w has zero rows up
-// to a multiple of 4 beyond N.
+// NULL): x·wᵀ from u8 activations (xq, M×kp, from rk_quantize_rows_u8) and s8 weights (w,
+// N×kp packed by rk_int8_packed_index, per-row scales sw, row sums wsum). kp is a multiple of
+// 64; w has zero rows up to a multiple of 16 beyond N, and sw, wsum that many entries.
+// Where weight (n, k) sits in the packed layout: blocks of 16 rows, each 4 inputs of the 16
+// rows together (64 bytes), so that one vpdpbusd serves 16 outputs.
+long rk_int8_packed_index(long n, long k, long kp);
 void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w,
                      const float *sw, const int32_t *wsum, const float *bias, float *y, long ldy);
 
