@@ -51,6 +51,10 @@ public final class QuantizedMatrix: @unchecked Sendable {
 
     deinit { values.deallocate() }
 
+    /// Whether this CPU runs the int8 products fast (AVX512-VNNI); elsewhere a portable
+    /// scalar loop computes the same numbers many times slower.
+    public static var hasFastKernels: Bool { rk_int8_fast() != 0 }
+
     /// The int8 values, row-major (N × K).
     public var int8Values: [Int8] {
         (0..<rows).flatMap { r in (0..<columns).map { c in values[rk_int8_packed_index(r, c, paddedColumns)] } }

@@ -87,6 +87,9 @@ struct DecodingArguments: ParsableArguments {
             let start = ContinuousClock.now
             Engine.setThreads(threads)
             let (bundle, loaded) = try ModelBundle.load(from: URL(fileURLWithPath: model))
+            if bundle.settings.quantization == .int8 && !QuantizedMatrix.hasFastKernels {
+                warn("\(model) is an int8 bundle, and this CPU lacks AVX512-VNNI: its products run on a slow portable path; the float32 bundle will be faster here")
+            }
             let translator = try Translator(model: loaded, bundle: bundle)
             let options = searchOptions(defaults)
             guard options.nbest <= options.beamSize else {
