@@ -13,6 +13,8 @@ import Tensor
 public final class BeamSearch {
     public let models: [Seq2SeqModel]
     public let options: SearchOptions
+    /// Restricts each batch's output words to its candidates (faster; see `LexicalShortlist`).
+    public var shortlist: LexicalShortlist?
 
     public init(models: [Seq2SeqModel], options: SearchOptions) {
         precondition(!models.isEmpty, "beam search needs a model")
@@ -59,6 +61,11 @@ public final class BeamSearch {
                 let encoded = model.encode(SourceBatch(sources)).selecting(rows: replicate)  // (B·K, S, D): each sentence K times
                 return ModelState(encoded: encoded, decoder: model.decoder.initialState(encoded))
             }
+            // With a shortlist, every model scores only the batch's candidates (position c is id ids[c]).
+            let outputs = shortlist.map { list in
+                let ids = list.candidates(for: sources)
+                return models.map { $0.decoder.restrictedOutput(ids) }
+            }
             var active = Array(sources.indices)
             var beams = sources.map { _ in [Beam()] + Array(repeating: Beam.dead, count: k - 1) }
             var finished = [[Hypothesis]](repeating: [], count: sources.count)
@@ -68,14 +75,15 @@ public final class BeamSearch {
                     CopyRows($0, sentences: active.flatMap { Array(repeating: $0, count: k) }, width: states[0].encoded.memory.shape[1],
                              vocabularySize: models[0].config.targetVocabularySize)
                 }
-                let (logProbabilities, attention) = expand(&states, beams: beams, copy: copy)
+                let (logProbabilities, attention) = expand(&states, beams: beams, copy: copy, outputs: outputs)
                 let vocabulary = logProbabilities.shape[1]
                 var keepRows: [Int32] = [], keepSentences: [Int32] = [], nextBeams: [[Beam]] = []
                 for (a, sentence) in active.enumerated() {
                     let sourceLength = sources[sentence].count
                     let forced = forcedLengths?[sentence]
                     let candidates = bestExtensions(beams[a], rows: a * k, logProbabilities: logProbabilities.pointer, vocabulary: vocabulary,
-                                                    step: step, minimum: forced ?? options.minLength, limit: forced ?? options.lengthLimit(sourceLength))
+                                                    ids: outputs?[0].ids, step: step, minimum: forced ?? options.minLength,
+                                                    limit: forced ?? options.lengthLimit(sourceLength))
                     let (continuing, done) = prune(candidates, beams: beams[a], attention: attention, firstRow: a * k,
                                                    sourceLength: sourceLength, step: step, finished: &finished[sentence])
                     guard !done else { continue }
@@ -103,14 +111,14 @@ public final class BeamSearch {
     /// Runs every model one step on all active rows; returns the (ensemble-averaged)
     /// log-probabilities (R, V), or (R, V + K) over a pointer-generator's extended
     /// vocabulary, and attention weights (R, S).
-    func expand(_ states: inout [ModelState], beams: [[Beam]], copy: CopyRows?) -> (Tensor, Tensor) {
+    func expand(_ states: inout [ModelState], beams: [[Beam]], copy: CopyRows?, outputs: [RestrictedOutput]? = nil) -> (Tensor, Tensor) {
         let inputs = beams.flatMap { $0.map { $0.tokens.last ?? SpecialToken.beginning } }
         var noDropout: RandomGenerator? = nil
         var logProbabilities: Tensor?, attention: Tensor?
         for (m, model) in models.enumerated() {
             let step = model.decoder.step(model.decoder.embed(inputs), state: states[m].decoder, encoded: states[m].encoded, dropout: &noDropout)
             states[m].decoder = step.state
-            let logp = model.decoder.logProbabilities(step, copy: copy)
+            let logp = model.decoder.logProbabilities(step, copy: copy, output: outputs?[m])
             logProbabilities = logProbabilities.map { $0 + logp } ?? logp
             attention = attention.map { $0 + step.weights } ?? step.weights
         }
@@ -123,8 +131,10 @@ public final class BeamSearch {
 
     /// The 2K best extensions of a sentence's beams, best first. At the length limit only
     /// `</s>` may follow; before `minimum` tokens it may not; padding and `<s>` never.
+    /// Column v of the log-probabilities is token v, or `ids[v]` over a shortlist (whose
+    /// special ids sit at their own positions).
     func bestExtensions(_ beams: [Beam], rows firstRow: Int, logProbabilities: UnsafePointer<Float>, vocabulary: Int,
-                        step: Int, minimum: Int, limit: Int) -> [Candidate] {
+                        ids: [Int32]? = nil, step: Int, minimum: Int, limit: Int) -> [Candidate] {
         let keep = 2 * options.beamSize
         var best: [Candidate] = []
         best.reserveCapacity(keep + 1)
@@ -149,8 +159,9 @@ public final class BeamSearch {
                 if best.count == keep && score <= best[keep - 1].score { continue }
                 if v == Int(SpecialToken.padding) || v == Int(SpecialToken.beginning) { continue }
                 if v == end && step < minimum { continue }
-                if !blocked.isEmpty && blocked.contains(Int32(v)) { continue }
-                offer(Candidate(score: score, beam: b, token: Int32(v)))
+                let token = ids?[v] ?? Int32(v)
+                if !blocked.isEmpty && blocked.contains(token) { continue }
+                offer(Candidate(score: score, beam: b, token: token))
             }
         }
         return best

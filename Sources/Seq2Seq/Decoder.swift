@@ -24,6 +24,16 @@ public struct DecoderState {
     }
 }
 
+/// The output layer cut to a shortlist's candidates for one search: row c scores target id
+/// `ids[c]`. The special ids come first, so a candidate's position is its id below 4.
+public struct RestrictedOutput {
+    public let ids: [Int32]
+    /// (C, D), with an int8 form when the model's output layer has one.
+    let weight: Tensor
+    /// (C).
+    let bias: Tensor
+}
+
 /// What one decoder step produces.
 public struct DecoderStep {
     /// h̃ (n, D), with dropout when training.
@@ -136,23 +146,36 @@ public final class Decoder: Layer {
                            weights: weights, generation: generation)
     }
 
-    /// Output logits (N, V) of attentional vectors (N, D).
-    func logits(_ attentional: Tensor) -> Tensor { linear(attentional, weight: outputWeight, bias: outputBias) }
+    /// Output logits (N, V) of attentional vectors (N, D), or (N, C) over a shortlist's
+    /// candidates.
+    func logits(_ attentional: Tensor, output: RestrictedOutput? = nil) -> Tensor {
+        guard let output else { return linear(attentional, weight: outputWeight, bias: outputBias) }
+        return linear(attentional, weight: output.weight, bias: output.bias)
+    }
+
+    /// The output layer cut to `ids` (ascending, the special ids first), for one search.
+    public func restrictedOutput(_ ids: [Int32]) -> RestrictedOutput {
+        let weight = Tape.withoutRecording { outputWeight.gatherRows(ids) }  // (C, D)
+        weight.quantized = outputWeight.quantized?.selectingRows(ids)
+        return RestrictedOutput(ids: ids, weight: weight, bias: Tensor(ids.map { outputBias.pointer[Int($0)] }, shape: [ids.count]))
+    }
 
     /// What the loss and the searches read, for N rows of h̃ (N, D) with their attention
     /// weights (N, S) and p_gen (N, 1): logits (N, V) for a plain model; for a
     /// pointer-generator, log-probabilities over the extended vocabulary (N, V + K), whose
     /// cross-entropy is their negative log-likelihood since they sum to one.
-    func scores(_ attentional: Tensor, weights: Tensor, generation: Tensor?, copy: CopyRows?) -> Tensor {
+    func scores(_ attentional: Tensor, weights: Tensor, generation: Tensor?, copy: CopyRows?, output: RestrictedOutput? = nil) -> Tensor {
         precondition((copy != nil) == config.pointerGenerator, config.pointerGenerator ? "a pointer-generator needs the source words it may copy" : "only a pointer-generator copies")
-        guard let generation, let copy else { return logits(attentional) }
+        precondition(output == nil || copy == nil, "a shortlist restricts the vocabulary that copying extends: use one or the other")
+        guard let generation, let copy else { return logits(attentional, output: output) }
         return copyMixture(logits: logits(attentional), attention: weights, generation: generation, sourceIDs: copy.ids,
                            extendedSize: copy.extendedSize)
     }
 
-    /// Log-probabilities of the next token for one step's rows: (n, V), or (n, V + K) with copying.
-    func logProbabilities(_ step: DecoderStep, copy: CopyRows?) -> Tensor {
-        let scores = self.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy)
+    /// Log-probabilities of the next token for one step's rows: (n, V), (n, V + K) with
+    /// copying, or (n, C) over a shortlist's candidates.
+    func logProbabilities(_ step: DecoderStep, copy: CopyRows?, output: RestrictedOutput? = nil) -> Tensor {
+        let scores = self.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy, output: output)
         return config.pointerGenerator ? scores : scores.logSoftmax()
     }
 }

@@ -12,12 +12,14 @@ extension Seq2SeqModel {
     ///   - maxLength: the most tokens to emit for a source of the given length.
     ///   - forcedLengths: makes sentence i end after exactly `forcedLengths[i]` tokens
     ///     (benchmarks with an untrained model, which never ends by itself).
+    ///   - shortlist: scores only the batch's candidate words.
     /// - Returns: each sentence's output ids, without `</s>`.
     public func greedy(_ sources: [[Int32]], copySources: [[Int32]]? = nil, maxLength: (Int) -> Int = { 2 * $0 + 10 },
-                       forcedLengths: [Int]? = nil) -> [[Int32]] {
+                       forcedLengths: [Int]? = nil, shortlist: LexicalShortlist? = nil) -> [[Int32]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             var encoded = encode(SourceBatch(sources))
+            let output = shortlist.map { decoder.restrictedOutput($0.candidates(for: sources)) }
             var state = decoder.initialState(encoded)
             var rows = Array(sources.indices)  // original index of each active row
             var previous = [Int32](repeating: SpecialToken.beginning, count: sources.count)
@@ -28,8 +30,8 @@ extension Seq2SeqModel {
             while !rows.isEmpty {
                 let step = decoder.step(decoder.embed(previous), state: state, encoded: encoded, dropout: &noDropout)
                 let copy = copySources.map { CopyRows($0, sentences: rows, width: encoded.memory.shape[1], vocabularySize: config.targetVocabularySize) }
-                let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy)
-                let best = argmaxRows(scores, allowingEnd: forcedLengths == nil)
+                let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy, output: output)
+                let best = argmaxRows(scores, allowingEnd: forcedLengths == nil).map { output?.ids[Int($0)] ?? $0 }
                 var keep: [Int32] = []
                 previous = []
                 for (r, guess) in best.enumerated() {

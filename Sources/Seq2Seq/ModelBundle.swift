@@ -10,6 +10,7 @@ import Text
 ///     target.vocab
 ///     source.bpe          BPE merges for the source side (subword-nmt's format), if any
 ///     recipe.yaml         the recipe that trained it, when it came from one
+///     shortlist.txt       a lexical shortlist for faster decoding (`recur shortlist`), if any
 public struct ModelBundle {
     /// How the weights file stores weight matrices.
     public enum Quantization: String, Codable, Sendable {
@@ -41,6 +42,8 @@ public struct ModelBundle {
     public var targetVocabulary: Vocabulary
     public var sourceBPE: BPECodes?
     public var recipe: String?
+    /// The lexical shortlist (`shortlist.txt`), when one was built for this model.
+    public var shortlist: LexicalShortlist?
 
     public init(settings: Settings, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary, sourceBPE: BPECodes?, recipe: String? = nil) {
         (self.settings, self.sourceVocabulary, self.targetVocabulary, self.sourceBPE, self.recipe) =
@@ -57,6 +60,7 @@ public struct ModelBundle {
         let bpePath = directory.appendingPathComponent("source.bpe")
         if let sourceBPE { try AtomicFile.write(Data(sourceBPE.serialized().utf8), to: bpePath) } else { try? FileManager.default.removeItem(at: bpePath) }
         if let recipe { try AtomicFile.write(Data(recipe.utf8), to: directory.appendingPathComponent("recipe.yaml")) }
+        if let shortlist { try AtomicFile.write(Data(shortlist.serialized().utf8), to: directory.appendingPathComponent("shortlist.txt")) }
         let weights = directory.appendingPathComponent("model.safetensors")
         guard settings.quantization == .int8 else {
             return try SafeTensors.write(model.parameters, metadata: ["format": "recur-1"], to: weights)
@@ -105,7 +109,7 @@ public struct ModelBundle {
             throw WeightsError(description: "\(path)/config.json: cannot read the model settings (\(error))")
         }
         let bpePath = directory.appendingPathComponent("source.bpe").path
-        let bundle = ModelBundle(
+        var bundle = ModelBundle(
             settings: settings,
             sourceVocabulary: try Vocabulary(contentsOf: directory.appendingPathComponent("source.vocab").path),
             targetVocabulary: try Vocabulary(contentsOf: directory.appendingPathComponent("target.vocab").path),
@@ -114,6 +118,10 @@ public struct ModelBundle {
         if let problem = settings.model.problems.first { throw WeightsError(description: "\(path)/config.json: \(problem)") }
         guard settings.format == 1 else {
             throw WeightsError(description: "\(path)/config.json: bundle format \(settings.format) is newer than this Recur reads (1); update Recur")
+        }
+        let shortlistURL = directory.appendingPathComponent("shortlist.txt")
+        if let text = try? String(contentsOf: shortlistURL, encoding: .utf8) {
+            bundle.shortlist = try LexicalShortlist(parsing: text, name: shortlistURL.path, targetVocabularySize: settings.model.targetVocabularySize)
         }
         for (file, vocabulary, size) in [("source.vocab", bundle.sourceVocabulary, settings.model.sourceVocabularySize),
                                          ("target.vocab", bundle.targetVocabulary, settings.model.targetVocabularySize)] where vocabulary.count != size {

@@ -35,6 +35,8 @@ public final class Translator {
     /// Source tokens beyond this are cut off: the bundle's `truncateSource` (what the model
     /// was trained on), else `defaultMaxSourceTokens`.
     public var maxSourceTokens: Int
+    /// Restricts each batch's output words (faster decoding; see `LexicalShortlist`).
+    public var shortlist: LexicalShortlist?
 
     public init(model: Seq2SeqModel, bundle: ModelBundle) throws {
         self.model = model
@@ -86,6 +88,7 @@ public final class Translator {
         var results = tokens.map { Translation(sourceTokens: $0, candidates: []) }
         let nonEmpty = tokens.indices.filter { !tokens[$0].isEmpty }
         let search = BeamSearch(models: [model], options: options)
+        search.shortlist = shortlist
         for start in stride(from: 0, to: nonEmpty.count, by: batchSize) {
             let rows = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
             let copies = copySources(rows.map { tokens[$0] })
@@ -119,7 +122,7 @@ public final class Translator {
             let rows = Array(nonEmpty[start..<min(start + batchSize, nonEmpty.count)])
             let copies = copySources(rows.map { tokens[$0] })
             let ids = model.greedy(rows.map { bundle.sourceVocabulary.encode(tokens[$0]) }, copySources: copies?.map(\.ids),
-                                   maxLength: options.lengthLimit)
+                                   maxLength: options.lengthLimit, shortlist: shortlist)
             for (i, (row, output)) in zip(rows, ids).enumerated() { outputs[row] = detokenize(words(output, copy: copies?[i])) }
         }
         return outputs

@@ -60,6 +60,16 @@ public final class QuantizedMatrix: @unchecked Sendable {
         (0..<rows).flatMap { r in (0..<columns).map { c in values[rk_int8_packed_index(r, c, paddedColumns)] } }
     }
 
+    /// The matrix of rows `ids` (a shortlist's output layer), without quantising again.
+    public func selectingRows(_ ids: [Int32]) -> QuantizedMatrix {
+        var selected = [Int8](repeating: 0, count: ids.count * columns)
+        for (i, id) in ids.enumerated() {
+            precondition(id >= 0 && Int(id) < rows, "row \(id) out of range for \(rows) rows")
+            for c in 0..<columns { selected[i * columns + c] = values[rk_int8_packed_index(Int(id), c, paddedColumns)] }
+        }
+        return QuantizedMatrix(values: selected, scales: ids.map { scales[Int($0)] }, rows: ids.count, columns: columns)
+    }
+
     /// Row scales (N).
     public var rowScales: [Float] { Array(scales.prefix(rows)) }
 

@@ -105,4 +105,17 @@ func runRecur(_ arguments: [String], input: Data = Data()) throws -> (status: In
         let damaged = try runRecur(["translate", "--model", out.path], input: Data("one\n".utf8))
         #expect(damaged.status != 0 && damaged.stderr.contains("int8 weight 'decoder.output.weight' or its scales 'decoder.output.weight.scale' are missing"), "\(damaged.stderr)")
     }
+
+    /// `recur shortlist` writes a run's shortlist into its bundle, and `translate --shortlist`
+    /// decodes with it.
+    @Test func shortlistFromARun() throws {
+        let model = try Self.bundle.get()
+        let built = try runRecur(["shortlist", "--run", model.deletingLastPathComponent().path, "--frequent", "20", "--per-word", "5"])
+        #expect(built.status == 0 && built.stdout.hasPrefix("shortlist: 20 frequent words"), "\(built.stderr)")
+        defer { try? FileManager.default.removeItem(at: model.appendingPathComponent("shortlist.txt")) }
+        let (bundle, _) = try ModelBundle.load(from: model)
+        #expect(bundle.shortlist?.frequent.count == 20)
+        let translated = try runRecur(["translate", "--model", model.path, "--shortlist"], input: Data("three hundred\nMay 5, 2001\n".utf8))
+        #expect(translated.status == 0 && translated.stdout.split(separator: "\n").count == 2, "\(translated.stderr)")
+    }
 }
