@@ -51,7 +51,7 @@ public final class ExperimentRunner {
         var training = recipe.training.config
         let limits = "steps \(training.maxSteps.map(String.init) ?? "-") epochs \(training.maxEpochs.map(String.init) ?? "-")"
         (training.threads, training.maxSteps, training.maxEpochs) = (0, nil, nil)
-        let trainKey = StageCache.key([prepareKey, String(describing: recipe.model), String(describing: training),
+        let trainKey = StageCache.key([prepareKey, Self.describeWithoutNewDefaults(recipe.model), Self.describeWithoutNewDefaults(training),
                                        String(recipe.evaluation.validationBleuSentences)])
         try train(data, key: trainKey, limits: limits)
         let evaluateKey = StageCache.key([trainKey, limits, String(describing: recipe.decoding), String(describing: recipe.evaluation),
@@ -61,6 +61,17 @@ public final class ExperimentRunner {
         try Report.write(recipe: recipe, results: results, run: directory)
         log("report: \(directory.appendingPathComponent("report.md").path)")
         return results
+    }
+
+    /// A section's description for a stage key, without the fields added after runs already
+    /// existed (copying, coverage) while they hold their defaults: so those runs' keys, and
+    /// their trainings, stay valid.
+    static func describeWithoutNewDefaults(_ value: Any) -> String {
+        var text = String(describing: value)
+        for added in [", pointerGenerator: false", ", coverage: false", ", coverageLossWeight: 1.0"] {
+            text = text.replacingOccurrences(of: added, with: "")
+        }
+        return text
     }
 
     // MARK: Stages

@@ -101,6 +101,9 @@ extension Recipe {
         if self.training.config.earlyStoppingMetric == .bleu, data.valid == nil || evaluation.validationBleuSentences == 0 {
             throw training.invalid("earlyStoppingMetric", "watching bleu needs data.valid and evaluation.validationBleuSentences > 0; watch loss instead, or set those")
         }
+        if model.config.pointerGenerator && self.training.config.labelSmoothing > 0 {
+            throw training.invalid("labelSmoothing", "label smoothing would spread probability over other sentences' unknown words, which a pointer-generator's extended vocabulary rules out; set labelSmoothing: 0")
+        }
         if text.bpeDropout > 0 {
             throw try r.section("text").invalid("bpeDropout", "BPE-dropout is not supported by the runner yet; set it to 0")
         }

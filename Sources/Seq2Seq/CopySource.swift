@@ -39,10 +39,12 @@ public struct CopySource: Sendable, Equatable {
         }
     }
 
-    /// The words of extended ids.
+    /// The words of extended ids; an extended id this source does not have (another
+    /// sentence's, in a batch) reads as `<unk>`.
     public func decode(_ ids: [Int32], vocabulary: Vocabulary) -> [String] {
         ids.map { id in
-            Int(id) < vocabularySize ? vocabulary.token(id) : unknownWords[Int(id) - vocabularySize]
+            let i = Int(id) - vocabularySize
+            return i < 0 ? vocabulary.token(id) : i < unknownWords.count ? unknownWords[i] : Vocabulary.unknown
         }
     }
 }

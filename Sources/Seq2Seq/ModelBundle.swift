@@ -44,6 +44,9 @@ public struct ModelBundle {
     public var recipe: String?
     /// The lexical shortlist (`shortlist.txt`), when one was built for this model.
     public var shortlist: LexicalShortlist?
+    /// Why `shortlist.txt` could not be read, if it could not: only decoding that asks for
+    /// the shortlist fails on it.
+    public var shortlistProblem: String?
 
     public init(settings: Settings, sourceVocabulary: Vocabulary, targetVocabulary: Vocabulary, sourceBPE: BPECodes?, recipe: String? = nil) {
         (self.settings, self.sourceVocabulary, self.targetVocabulary, self.sourceBPE, self.recipe) =
@@ -60,7 +63,8 @@ public struct ModelBundle {
         let bpePath = directory.appendingPathComponent("source.bpe")
         if let sourceBPE { try AtomicFile.write(Data(sourceBPE.serialized().utf8), to: bpePath) } else { try? FileManager.default.removeItem(at: bpePath) }
         if let recipe { try AtomicFile.write(Data(recipe.utf8), to: directory.appendingPathComponent("recipe.yaml")) }
-        if let shortlist { try AtomicFile.write(Data(shortlist.serialized().utf8), to: directory.appendingPathComponent("shortlist.txt")) }
+        let shortlistPath = directory.appendingPathComponent("shortlist.txt")
+        if let shortlist { try AtomicFile.write(Data(shortlist.serialized().utf8), to: shortlistPath) } else { try? FileManager.default.removeItem(at: shortlistPath) }
         let weights = directory.appendingPathComponent("model.safetensors")
         guard settings.quantization == .int8 else {
             return try SafeTensors.write(model.parameters, metadata: ["format": "recur-1"], to: weights)
@@ -121,7 +125,11 @@ public struct ModelBundle {
         }
         let shortlistURL = directory.appendingPathComponent("shortlist.txt")
         if let text = try? String(contentsOf: shortlistURL, encoding: .utf8) {
-            bundle.shortlist = try LexicalShortlist(parsing: text, name: shortlistURL.path, targetVocabularySize: settings.model.targetVocabularySize)
+            do {
+                bundle.shortlist = try LexicalShortlist(parsing: text, name: shortlistURL.path, targetVocabularySize: settings.model.targetVocabularySize)
+            } catch {
+                bundle.shortlistProblem = "\(error)"
+            }
         }
         for (file, vocabulary, size) in [("source.vocab", bundle.sourceVocabulary, settings.model.sourceVocabularySize),
                                          ("target.vocab", bundle.targetVocabulary, settings.model.targetVocabularySize)] where vocabulary.count != size {

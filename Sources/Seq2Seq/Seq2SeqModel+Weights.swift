@@ -15,6 +15,7 @@ extension Seq2SeqModel {
     public func load(_ weights: [String: Tensor], source: String, adopting: Bool = false) throws {
         do {
             if adopting { try adoptNamedTensors(weights, into: parameters) } else { try copyNamedTensors(weights, into: parameters) }
+            for (_, tensor) in parameters { tensor.quantized = nil }  // new values: an int8 form made from the old would be stale
         } catch .unexpected(let name) {
             throw WeightsError(description: "\(source): tensor '\(name)' is not a parameter of this model (was it saved with another configuration?)")
         } catch .missing(let name) {

@@ -67,7 +67,7 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
             var embedded = decoder.embed(inputs)  // (n, E)
             if config.dropout > 0, dropout != nil { embedded = embedded.dropout(rate: config.dropout, generator: &dropout!) }
             let step = decoder.step(embedded, state: state, encoded: encoded.prefix(n), dropout: &dropout)
-            if let coverage = state.coverage { overlaps.append(minimum(step.weights, coverage)) }  // (n, S)
+            if let coverage = state.coverage, coverageLossWeight > 0 { overlaps.append(minimum(step.weights, coverage)) }  // (n, S)
             state = step.state
             if sampling > 0 {
                 let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copyRows(n))
@@ -87,7 +87,7 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
                                                             })
         let (crossEntropy, tokens) = crossEntropy(logits: scores, targets: batch.packedTargets, ignoreIndex: -1,
                                                   labelSmoothing: labelSmoothing, reduction: reduction)
-        guard !overlaps.isEmpty, coverageLossWeight > 0 else { return (crossEntropy, tokens) }
+        guard !overlaps.isEmpty else { return (crossEntropy, tokens) }
         let scale = coverageLossWeight / (reduction == .mean ? Float(max(tokens, 1)) : 1)
         return (crossEntropy + concat(overlaps, axis: 0).sum() * scale, tokens)
     }

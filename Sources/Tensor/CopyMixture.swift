@@ -8,9 +8,10 @@ import _Kernels
 /// One fused op: the softmax, the scatter of attention onto source words, the mixture and
 /// the logarithm in one pass per row; the pullback is hand-written beside it.
 ///
-/// Words outside the vocabulary (ids ≥ V) get probability only from copying, so an id that
-/// no source position carries has P = 0; the log is taken of P + 1e-20, which keeps such
-/// entries finite (about −46) without changing any other measurably.
+/// Words outside the vocabulary (ids ≥ V) get probability only from copying: an extended id
+/// that none of a row's source positions carries (another sentence's unknown word, in a
+/// batch) has log P = −∞, so no search can choose it. Elsewhere the log is taken of
+/// P + 1e-20, which keeps a vanishing vocabulary probability finite (about −46).
 ///
 /// - Parameters:
 ///   - logits: (N, V) the generator's scores.
@@ -45,6 +46,12 @@ public func copyMixture(logits: Tensor, attention: Tensor, generation: Tensor, s
         }
         let o = range.lowerBound * extendedSize
         rk_log(range.count * extendedSize, y.pointer + o, y.pointer + o)
+        guard extendedSize > v else { return }
+        for r in range {  // extended ids the row's source does not have
+            var carried = [Bool](repeating: false, count: extendedSize - v)
+            for j in 0..<s where ids.value[r * s + j] >= v { carried[Int(ids.value[r * s + j]) - v] = true }
+            for (w, isCarried) in carried.enumerated() where !isCarried { y.pointer[r * extendedSize + v + w] = -.infinity }
+        }
     }
     guard let tape = Tape.recording([logits, attention, generation]) else { return y }
     tape.append(y) {

@@ -138,6 +138,10 @@ public enum SafeTensors {
 
 /// A file mapped into memory privately: reads come from the page cache, writes stay in this
 /// process (copy-on-write). Unmapped when the last tensor borrowing from it goes away.
+///
+/// Replacing the file while it is mapped must go through a rename (as `AtomicFile` and every
+/// Recur command do): overwriting or truncating it in place (`cp` over it) would change or
+/// remove pages the process has not read yet (SIGBUS).
 final class MappedFile: @unchecked Sendable {
     let bytes: UnsafeMutableRawBufferPointer
 

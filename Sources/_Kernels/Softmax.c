@@ -105,8 +105,9 @@ KERNEL void rk_cross_entropy(long rows, long vocab, const float *logits, const i
         });
         float lse = m + logf(hsum(se));
         float nll = lse - xr[t];
-        float mean_nll = lse - hsum(sx) / (float)vocab;
-        loss[r] = (1.0f - smoothing) * nll + smoothing * mean_nll;
+        // Without smoothing, the mean term is left out: a logit of −∞ (an impossible class,
+        // such as another sentence's unknown word for a pointer-generator) would make it NaN.
+        loss[r] = smoothing > 0 ? (1.0f - smoothing) * nll + smoothing * (lse - hsum(sx) / (float)vocab) : nll;
         if (dr) {
             float scale = 1.0f / hsum(se);
             VLOOP(vocab, ST(dr, LD(dr) * scale - uniform););

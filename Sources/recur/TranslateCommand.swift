@@ -61,7 +61,7 @@ struct DecodingArguments: ParsableArguments {
         guard (beamSize ?? 1) >= 1, batchSize >= 1, threads >= 1, (maxSourceTokens ?? 1) >= 1, (maxLength ?? 1) >= 1 else {
             throw ValidationError("--beam-size, --batch-size, --threads, --max-length and --max-source-tokens must be at least 1")
         }
-        guard nbest >= 1, nbest <= (beamSize ?? 4) else { throw ValidationError("--nbest must be between 1 and --beam-size") }
+        guard nbest >= 1, beamSize.map({ nbest <= $0 }) ?? true else { throw ValidationError("--nbest must be between 1 and --beam-size") }
         guard (maxLengthRatio ?? 1) > 0 else { throw ValidationError("--max-length-ratio must be positive") }
         guard (lengthPenalty ?? 0) >= 0, (coveragePenalty ?? 0) >= 0, (blockRepeatedNgrams ?? 0) >= 0, (minLength ?? 0) >= 0 else {
             throw ValidationError("--length-penalty, --coverage-penalty, --block-repeated-ngrams and --min-length must not be negative")
@@ -96,7 +96,7 @@ struct DecodingArguments: ParsableArguments {
             let translator = try Translator(model: loaded, bundle: bundle)
             if shortlist {
                 guard let list = bundle.shortlist else {
-                    throw ValidationError("\(model) has no shortlist.txt; build one with `recur shortlist --run RUN`")
+                    throw ValidationError(bundle.shortlistProblem ?? "\(model) has no shortlist.txt; build one with `recur shortlist --run RUN`")
                 }
                 guard !loaded.config.pointerGenerator else { throw ValidationError("--shortlist does not combine with a pointer-generator, which extends the vocabulary") }
                 translator.shortlist = list

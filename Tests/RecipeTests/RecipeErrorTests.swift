@@ -41,6 +41,7 @@ let minimal = "data:\n  train: corpus/train\n"
         ("data:\n  train: {source: a}\n", "r.yaml:2:10: data.train: needs both `source` and `target` files"),
         ("data:\n  train: x\ndecoding:\n  beamSize: 2\n  nbest: 3\n", "r.yaml:5:10: decoding.nbest: n-best 3 exceeds beamSize 2"),
         ("data:\n  train: x\nmodel:\n  tieTargetEmbeddings: true\n", "r.yaml:4:3: model: tieTargetEmbeddings needs embeddingSize (256) equal to the decoder size (512 = hiddenSize × directions)"),
+        ("data:\n  train: x\nmodel:\n  pointerGenerator: true\ntraining:\n  labelSmoothing: 0.1\n", "r.yaml:6:19: training.labelSmoothing: label smoothing would spread probability over other sentences' unknown words, which a pointer-generator's extended vocabulary rules out; set labelSmoothing: 0"),
         ("data:\n  train: x\nmodel:\n  coverage: true\n", "r.yaml:4:3: model: coverage enters additive attention's scores (See et al. 2017, eq. 11), so it needs attention 'bahdanau', got 'general'"),
         ("data:\n  train: x\ntraining:\n  maxEpochs: null\n", "r.yaml:4:3: training: set maxSteps or maxEpochs, or training never ends"),
         ("data:\n  train: x\nevaluation:\n  metrics: [bleu, meteor]\n", "r.yaml:4:12: evaluation.metrics: 'meteor' is not one of bleu, chrf, rouge"),
@@ -77,7 +78,7 @@ let minimal = "data:\n  train: corpus/train\n"
               truncateSource: 40
             text: {bpeMerges: 100, case: markup}
             model: {encoderCell: gru, attention: bahdanau, dropout: 0.2, pointerGenerator: true, coverage: true}
-            training: {schedule: plateau, decayFactor: 0.3, maxSteps: 100, coverageLossWeight: 0.5}
+            training: {schedule: plateau, decayFactor: 0.3, maxSteps: 100, coverageLossWeight: 0.5, labelSmoothing: 0}
             decoding: {lengthNormalization: gnmt, lengthPenalty: 0.6}
             """)
         let again = try Recipe.parse(recipe.resolvedYAML, file: "resolved.yaml", base: URL(fileURLWithPath: "/elsewhere"))
