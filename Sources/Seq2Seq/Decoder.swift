@@ -27,6 +27,7 @@ public struct DecoderState {
 /// The output layer cut to a shortlist's candidates for one search: row c scores target id
 /// `ids[c]`. The special ids come first, so a candidate's position is its id below 4.
 public struct RestrictedOutput {
+    /// The candidates' target ids, ascending.
     public let ids: [Int32]
     /// (C, D), with an int8 form when the model's output layer has one.
     let weight: Tensor
@@ -38,6 +39,7 @@ public struct RestrictedOutput {
 public struct DecoderStep {
     /// h̃ (n, D), with dropout when training.
     public var attentional: Tensor
+    /// The state after this step (with coverage, including this step's attention).
     public var state: DecoderState
     /// The attention weights a (n, S).
     public var weights: Tensor
@@ -48,7 +50,9 @@ public struct DecoderStep {
 /// The source words each output row may copy: R × S extended ids (`CopySource.ids`, padded
 /// with 0), and the width of the extended vocabulary, V + the most unknown words of a row.
 public struct CopyRows {
+    /// R × S extended ids, row-major.
     public var ids: [Int32]
+    /// V + the most unknown words of any row.
     public var extendedSize: Int
 
     public init(ids: [Int32], extendedSize: Int) {

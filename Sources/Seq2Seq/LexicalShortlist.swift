@@ -60,6 +60,7 @@ public struct LexicalShortlist: Sendable, Equatable {
 
     // MARK: The file
 
+    /// The file's text.
     public func serialized() -> String {
         var text = "frequent " + frequent.map(String.init).joined(separator: " ") + "\n"
         for key in associated.keys.sorted() { text += "\(key): " + associated[key]!.map(String.init).joined(separator: " ") + "\n" }

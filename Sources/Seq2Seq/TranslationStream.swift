@@ -40,7 +40,10 @@ public struct TranslationStream {
         func flush() throws {
             guard !batch.isEmpty else { return }
             let maxSourceTokens = self.maxSourceTokens ?? translator.maxSourceTokens
+            // A bundle trained on truncated sources (summarization) expects truncation: no warning.
+            let expected = self.maxSourceTokens == nil && translator.bundle.settings.truncateSource != nil
             let results = try translator.translate(batch, options: options, batchSize: batchSize, maxSourceTokens: maxSourceTokens) { i in
+                if expected { return }
                 warn("\(name):\(firstLineOfBatch + i): longer than \(maxSourceTokens) tokens; translated the first \(maxSourceTokens)")
             }
             var out = ""

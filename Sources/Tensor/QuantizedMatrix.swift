@@ -14,7 +14,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
     let paddedColumns: Int, paddedRows: Int
     /// paddedRows × paddedColumns values in [-127, 127], packed for the kernel
     /// (`rk_int8_packed_index`: 16 rows × 4 inputs per 64 bytes).
-    let values: UnsafeMutablePointer<Int8>
+    let packed: UnsafeMutablePointer<Int8>
     /// Per row: the scale (value × scale ≈ weight) and Σ_k value.
     let scales: [Float], sums: [Int32]
 
@@ -44,12 +44,12 @@ public final class QuantizedMatrix: @unchecked Sendable {
         for r in 0..<rows {
             for c in 0..<columns { packed[rk_int8_packed_index(r, c, paddedColumns)] = values[r * columns + c] }
         }
-        self.values = packed
+        self.packed = packed
         self.scales = scales + [Float](repeating: 1, count: paddedRows - rows)
         sums = (0..<paddedRows).map { r in r < rows ? values[r * columns..<(r + 1) * columns].reduce(Int32(0)) { $0 + Int32($1) } : 0 }
     }
 
-    deinit { values.deallocate() }
+    deinit { packed.deallocate() }
 
     /// Whether this CPU runs the int8 products fast (AVX512-VNNI); elsewhere a portable
     /// scalar loop computes the same numbers many times slower.
@@ -57,7 +57,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
 
     /// The int8 values, row-major (N × K).
     public var int8Values: [Int8] {
-        (0..<rows).flatMap { r in (0..<columns).map { c in values[rk_int8_packed_index(r, c, paddedColumns)] } }
+        (0..<rows).flatMap { r in (0..<columns).map { c in packed[rk_int8_packed_index(r, c, paddedColumns)] } }
     }
 
     /// The matrix of rows `ids` (a shortlist's output layer), without quantising again.
@@ -65,7 +65,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
         var selected = [Int8](repeating: 0, count: ids.count * columns)
         for (i, id) in ids.enumerated() {
             precondition(id >= 0 && Int(id) < rows, "row \(id) out of range for \(rows) rows")
-            for c in 0..<columns { selected[i * columns + c] = values[rk_int8_packed_index(Int(id), c, paddedColumns)] }
+            for c in 0..<columns { selected[i * columns + c] = packed[rk_int8_packed_index(Int(id), c, paddedColumns)] }
         }
         return QuantizedMatrix(values: selected, scales: ids.map { scales[Int($0)] }, rows: ids.count, columns: columns)
     }
@@ -77,7 +77,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
     public func dequantized() -> Tensor {
         let t = Tensor(uninitialized: [rows, columns])
         for r in 0..<rows {
-            for c in 0..<columns { t.pointer[r * columns + c] = Float(values[rk_int8_packed_index(r, c, paddedColumns)]) * scales[r] }
+            for c in 0..<columns { t.pointer[r * columns + c] = Float(packed[rk_int8_packed_index(r, c, paddedColumns)]) * scales[r] }
         }
         return t
     }
@@ -98,7 +98,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
             let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, from a multiple of 32
                 self.scales.withUnsafeBufferPointer { sw in
                     self.sums.withUnsafeBufferPointer { sums in
-                        rk_gemm_u8s8_nt(m, block.count, self.paddedColumns, quantized, sx, self.values + block.lowerBound * self.paddedColumns,  // whole blocks of 16
+                        rk_gemm_u8s8_nt(m, block.count, self.paddedColumns, quantized, sx, self.packed + block.lowerBound * self.paddedColumns,  // whole blocks of 16
                                         sw.baseAddress! + block.lowerBound, sums.baseAddress! + block.lowerBound,
                                         bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, self.rows)
                     }
