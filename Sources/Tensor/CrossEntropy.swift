@@ -10,8 +10,9 @@ public enum Reduction: Sendable {
 
 /// Cross-entropy of `logits` (N, V) against `targets` (N ids), with label smoothing, as
 /// one fused op: log-softmax, the negative log-likelihood and the smoothing term in one pass
-/// over each row, and the gradient (softmax − target distribution) computed at the same
-/// time, so backward is a single scaled add.
+/// over each row. The pullback adds softmax − target distribution straight into the logits'
+/// gradient from each row's saved log-sum-exp: no N × V buffer is held between the passes
+/// (the largest activation of a seq2seq step).
 ///
 /// With smoothing ε the target distribution is (1 − ε)·onehot(t) + ε/V (Szegedy et al. 2016,
 /// §7; PyTorch's `CrossEntropyLoss(label_smoothing:)`). Rows whose target is `ignoreIndex`
@@ -29,15 +30,18 @@ public func crossEntropy(
         precondition(t >= 0 && Int(t) < vocab, "target id \(t) out of range for \(vocab) classes")
     }
     let tape = Tape.recording(logits)
-    let dlogits = tape == nil ? nil : Tensor(uninitialized: logits.shape)
     var losses = [Float](repeating: 0, count: rows)
+    var logSumExp = [Float](repeating: 0, count: tape == nil ? 0 : rows)
     losses.withUnsafeMutableBufferPointer { lossPointer in
-        let out = UnsafeSendableBox(lossPointer.baseAddress!)
-        targets.withUnsafeBufferPointer { targetPointer in
-            Parallel.forRows(rows, elementsPerRow: vocab * 4) { range in
-                let o = range.lowerBound
-                rk_cross_entropy(range.count, vocab, logits.pointer + o * vocab, targetPointer.baseAddress! + o,
-                                 ignoreIndex, labelSmoothing, out.value + o, dlogits.map { $0.pointer + o * vocab })
+        logSumExp.withUnsafeMutableBufferPointer { lsePointer in
+            // An empty array's buffer may still have an address: say "none" outright.
+            let (out, lse) = (UnsafeSendableBox(lossPointer.baseAddress!), UnsafeSendableBox(tape == nil ? nil : lsePointer.baseAddress))
+            targets.withUnsafeBufferPointer { targetPointer in
+                Parallel.forRows(rows, elementsPerRow: vocab * 4) { range in
+                    let o = range.lowerBound
+                    rk_cross_entropy(range.count, vocab, logits.pointer + o * vocab, targetPointer.baseAddress! + o,
+                                     ignoreIndex, labelSmoothing, out.value + o, lse.value.map { $0 + o })
+                }
             }
         }
     }
@@ -45,10 +49,20 @@ public func crossEntropy(
     let total = losses.reduce(0.0) { $0 + Double($1) }
     let scale: Float = reduction == .mean ? 1 / Float(max(tokens, 1)) : 1
     let loss = Tensor(scalar: Float(total) * scale)
-    if let tape, let dlogits {
+    if let tape {
         tape.append(loss) {
             guard let dy = loss.existingGrad else { return }
-            rk_acc(logits.count, dy[0] * scale, dlogits.pointer, logits.gradBuffer)
+            let (dlogits, factor) = (UnsafeSendableBox(logits.gradBuffer), dy[0] * scale)
+            targets.withUnsafeBufferPointer { targetPointer in
+                logSumExp.withUnsafeBufferPointer { lse in
+                    let (t, l) = (UnsafeSendableBox(targetPointer.baseAddress!), UnsafeSendableBox(lse.baseAddress!))
+                    Parallel.forRows(rows, elementsPerRow: vocab * 4) { range in
+                        let o = range.lowerBound
+                        rk_cross_entropy_backward_acc(range.count, vocab, logits.pointer + o * vocab, t.value + o, ignoreIndex,
+                                                      labelSmoothing, l.value + o, factor, dlogits.value + o * vocab)
+                    }
+                }
+            }
         }
     }
     return (loss, tokens)

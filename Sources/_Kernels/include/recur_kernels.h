@@ -61,10 +61,15 @@ void rk_log_softmax_backward_acc(long rows, long cols, const float *y, const flo
 // ---- Cross-entropy with label smoothing (fused log-softmax + NLL) ---------------------
 // For each row r with targets[r] != ignore: loss[r] = (1−ε)·(−log p[t]) + ε·mean_v(−log p[v]),
 // the target distribution PyTorch's `CrossEntropyLoss(label_smoothing: ε)` uses. Rows whose
-// target is `ignore` get loss 0. When `dlogits` is not NULL it receives ∂loss[r]/∂logits
-// (= p − q, zero for ignored rows): overwritten, not accumulated.
+// target is `ignore` get loss 0. When `lse` is not NULL it receives each row's log-sum-exp,
+// which the backward pass reads.
 void rk_cross_entropy(long rows, long vocab, const float *logits, const int32_t *targets,
-                      int32_t ignore, float smoothing, float *loss, float *dlogits);
+                      int32_t ignore, float smoothing, float *loss, float *lse);
+// dlogits += scale·(softmax(logits) − q) for the rows rk_cross_entropy saw, from its `lse`
+// (ignored rows unchanged): the gradient computed in the backward pass, so that no N×V
+// buffer waits between the passes.
+void rk_cross_entropy_backward_acc(long rows, long vocab, const float *logits, const int32_t *targets,
+                                   int32_t ignore, float smoothing, const float *lse, float scale, float *dlogits);
 
 // ---- Fused recurrent cells (PyTorch's gate order and equations) -----------------------
 // LSTM, gates G (B×4H) = x·W_ihᵀ + h·W_hhᵀ + b in the order i, f, g, o:
