@@ -116,7 +116,15 @@ public func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, tr
     let (aSize, bSize, cSize) = (m * k, k * n, m * n)
     let c = Tensor(uninitialized: [batch, m, n])
     for i in 0..<batch {
-        product.forward(a.pointer + i * aSize, b.pointer + i * bSize, c.pointer + i * cSize, beta: 0)
+        let (ai, bi, ci) = (a.pointer + i * aSize, b.pointer + i * bSize, c.pointer + i * cSize)
+        // Attention's products are a matrix times a vector, per sentence: a loop beats a BLAS call.
+        if !transposeA && !transposeB && n == 1 {
+            rk_matvec(m, k, ai, bi, ci)
+        } else if !transposeA && !transposeB && m == 1 {
+            rk_vecmat(k, n, ai, bi, ci)
+        } else {
+            product.forward(ai, bi, ci, beta: 0)
+        }
     }
     if let tape = Tape.recording(a, b) {
         tape.append(c) {

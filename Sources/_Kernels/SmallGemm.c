@@ -41,4 +41,23 @@ KERNEL void rk_gemm_nt_small(long m, long n, long k, const float *x, long ldx, c
     }
 }
 
+// (Inside VLOOP, `k` is the lane count: the row length must have another name.)
+KERNEL void rk_matvec(long m, long cols, const float *a, const float *x, float *y) {
+    for (long r = 0; r < m; r++) {
+        const float *row = a + r * cols;
+        vf s = 0.0f;
+        VLOOP(cols, s += LD(row) * LD(x););
+        y[r] = hsum(s);
+    }
+}
+
+KERNEL void rk_vecmat(long k, long n, const float *x, const float *b, float *y) {
+    memset(y, 0, (size_t)n * sizeof(float));
+    for (long s = 0; s < k; s++) {
+        const vf xs = splat(x[s]);
+        const float *row = b + s * n;
+        VLOOP(n, ST(y, LD(y) + xs * LD(row)););
+    }
+}
+
 END_KERNELS

@@ -60,3 +60,19 @@ import Testing
         #expect(recorded.array == fp32)
     }
 }
+
+/// Attention's per-sentence products (a matrix times a vector) take a loop, not BLAS: the
+/// same numbers either way.
+@Suite struct SmallBatchedProductTests {
+    @Test(arguments: [(3, 30, 1), (3, 1, 30), (2, 7, 1), (2, 1, 9), (1, 1, 1)])
+    func matchesTheGeneralProduct(batch: Int, m: Int, n: Int) {
+        let k = 37
+        let a = randomTensor([batch, m, k], seed: 70), b = randomTensor([batch, k, n], seed: 71)
+        let fast = batchedMatmul(a, b).array
+        // The same product through matmul, one sentence at a time (BLAS).
+        let reference = (0..<batch).flatMap { i in
+            matmul(a.slice(i..<i + 1).reshaped([m, k]), b.slice(i..<i + 1).reshaped([k, n])).array
+        }
+        expectClose(fast, reference, tolerance: 1e-5, "batched \(m)×\(k)·\(k)×\(n)")
+    }
+}

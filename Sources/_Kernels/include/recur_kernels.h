@@ -96,6 +96,10 @@ void rk_gru_backward_acc(long batch, long hidden, const float *acts, const float
 // NULL); with `accumulate`, added to y. Streams w once with no packing: for M up to ~64.
 void rk_gemm_nt_small(long m, long n, long k, const float *x, long ldx, const float *w, long ldw,
                       const float *bias, float *y, long ldy, int accumulate);
+// y (m) = a (m×k) · x (k), and y (n) = x (k) · b (k×n): one sentence's attention scores and
+// context, too small for a BLAS call to pay for its set-up.
+void rk_matvec(long m, long k, const float *a, const float *x, float *y);
+void rk_vecmat(long k, long n, const float *x, const float *b, float *y);
 
 // ---- int8 products (inference) ----------------------------------------------------------
 // Whether this CPU has AVX512-VNNI (int8 dot products); without it the int8 kernels run a
