@@ -76,3 +76,22 @@ import Testing
         expectClose(fast, reference, tolerance: 1e-5, "batched \(m)×\(k)·\(k)×\(n)")
     }
 }
+
+@Suite struct QuantizedRowSelectionTests {
+    /// A shortlist's output layer: the chosen rows' int8 values and scales, unchanged, and
+    /// their products equal to the full matrix's columns.
+    @Test func selectedRowsKeepTheirValuesAndProducts() {
+        let w = randomTensor([40, 70], seed: 80)
+        let q = QuantizedMatrix(w)
+        let ids: [Int32] = [0, 1, 2, 3, 9, 17, 39]
+        let selected = q.selectingRows(ids)
+        let values = q.int8Values
+        #expect(selected.int8Values == ids.flatMap { values[Int($0) * 70..<(Int($0) + 1) * 70] })
+        #expect(selected.rowScales == ids.map { q.rowScales[Int($0)] })
+        let x = randomTensor([5, 70], seed: 81)
+        let full = q.linear(x, bias: nil).array, part = selected.linear(x, bias: nil).array
+        for r in 0..<5 {
+            for (c, id) in ids.enumerated() { #expect(part[r * ids.count + c] == full[r * 40 + Int(id)]) }
+        }
+    }
+}
