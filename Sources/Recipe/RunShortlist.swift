@@ -10,8 +10,7 @@ public func buildShortlist(run: URL, frequentWords: Int, perWord: Int) throws ->
     guard FileManager.default.fileExists(atPath: bundle.appendingPathComponent("config.json").path) else {
         throw RecipeError(file: run.path, path: "", message: "no model bundle in \(bundle.path): run `recur run` to the end first")
     }
-    let (loaded, _) = try ModelBundle.load(from: bundle)
-    guard !loaded.settings.model.pointerGenerator else {
+    guard try !ModelBundle.readSettings(from: bundle).model.pointerGenerator else {
         throw RecipeError(file: run.path, path: "", message: "the model is a pointer-generator, whose output vocabulary grows with each source's unknown words; a shortlist does not apply")
     }
     let data = try PreparedData.load(from: PreparedData.directory(run))

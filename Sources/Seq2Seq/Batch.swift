@@ -85,10 +85,11 @@ public struct TrainingBatch {
         let order = pairs.targets.indices.sorted { (pairs.targets[$0].count, $1) > (pairs.targets[$1].count, $0) }
         self.order = order
         let targets = order.map { pairs.targets[$0] }
-        source = SourceBatch(order.map { pairs.sources[$0] })
+        let source = SourceBatch(order.map { pairs.sources[$0] })
+        self.source = source
         let batch = order.count
         copyIDs = pairs.copySources.map { copies in
-            let width = pairs.sources.map(\.count).max() ?? 0  // S
+            let width = source.steps  // S
             var ids = [Int32](repeating: SpecialToken.padding, count: batch * width)
             for (b, i) in order.enumerated() { for (s, id) in copies[i].enumerated() { ids[b * width + s] = id } }
             return ids

@@ -70,10 +70,11 @@ public final class BeamSearch {
             var beams = sources.map { _ in [Beam()] + Array(repeating: Beam.dead, count: k - 1) }
             var finished = [[Hypothesis]](repeating: [], count: sources.count)
             var step = 0
+            let extendedSize = copySources.map { CopyRows.extendedSize($0.joined(), vocabularySize: models[0].config.targetVocabularySize) }
             while !active.isEmpty {
                 let copy = copySources.map {
                     CopyRows($0, sentences: active.flatMap { Array(repeating: $0, count: k) }, width: states[0].encoded.memory.shape[1],
-                             vocabularySize: models[0].config.targetVocabularySize)
+                             extendedSize: extendedSize!)
                 }
                 let (logProbabilities, attention) = expand(&states, beams: beams, copy: copy, outputs: outputs)
                 let vocabulary = logProbabilities.shape[1]

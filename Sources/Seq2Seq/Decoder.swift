@@ -59,15 +59,19 @@ public struct CopyRows {
         (self.ids, self.extendedSize) = (ids, extendedSize)
     }
 
-    /// Row r copies from `copySources[sentences[r]]`, padded to `width` (S); the extended
-    /// vocabulary is as wide as all of `copySources` need, so it stays fixed during a search.
-    init(_ copySources: [[Int32]], sentences: [Int], width: Int, vocabularySize: Int) {
+    /// Row r copies from `copySources[sentences[r]]`, padded to `width` (S). A search
+    /// computes `extendedSize` once, for all its sentences, so it stays fixed step to step.
+    init(_ copySources: [[Int32]], sentences: [Int], width: Int, extendedSize: Int) {
         var ids = [Int32](repeating: SpecialToken.padding, count: sentences.count * width)
         for (r, sentence) in sentences.enumerated() {
             for (s, id) in copySources[sentence].prefix(width).enumerated() { ids[r * width + s] = id }
         }
-        let largest = copySources.lazy.compactMap { $0.max() }.max() ?? 0
-        self.init(ids: ids, extendedSize: max(vocabularySize, Int(largest) + 1))
+        self.init(ids: ids, extendedSize: extendedSize)
+    }
+
+    /// The width of the vocabulary that `ids` (extended ids) need: V, or the largest id + 1.
+    static func extendedSize<Ids: Sequence<Int32>>(_ ids: Ids, vocabularySize: Int) -> Int {
+        max(vocabularySize, Int(ids.max() ?? 0) + 1)
     }
 }
 

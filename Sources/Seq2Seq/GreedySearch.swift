@@ -20,6 +20,7 @@ extension Seq2SeqModel {
             guard !sources.isEmpty else { return [] }
             var encoded = encode(SourceBatch(sources))
             let output = shortlist.map { decoder.restrictedOutput($0.candidates(for: sources)) }
+            let extendedSize = copySources.map { CopyRows.extendedSize($0.joined(), vocabularySize: config.targetVocabularySize) }
             var state = decoder.initialState(encoded)
             var rows = Array(sources.indices)  // original index of each active row
             var previous = [Int32](repeating: SpecialToken.beginning, count: sources.count)
@@ -29,7 +30,7 @@ extension Seq2SeqModel {
             var t = 0
             while !rows.isEmpty {
                 let step = decoder.step(decoder.embed(previous), state: state, encoded: encoded, dropout: &noDropout)
-                let copy = copySources.map { CopyRows($0, sentences: rows, width: encoded.memory.shape[1], vocabularySize: config.targetVocabularySize) }
+                let copy = copySources.map { CopyRows($0, sentences: rows, width: encoded.memory.shape[1], extendedSize: extendedSize!) }
                 let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy, output: output)
                 let best = argmaxRows(scores, allowingEnd: forcedLengths == nil).map { output?.ids[Int($0)] ?? $0 }
                 var keep: [Int32] = []

@@ -99,6 +99,15 @@ public struct ModelBundle {
         return (weights, matrices)
     }
 
+    /// A bundle's config.json alone (what the model is, without loading it).
+    public static func readSettings(from directory: URL) throws -> Settings {
+        do {
+            return try JSONDecoder().decode(Settings.self, from: Data(contentsOf: directory.appendingPathComponent("config.json")))
+        } catch {
+            throw WeightsError(description: "\(directory.path)/config.json: cannot read the model settings (\(error))")
+        }
+    }
+
     /// Reads a bundle and builds its model, whose parameters are the weights file mapped into
     /// memory (no copy).
     public static func load(from directory: URL) throws -> (bundle: ModelBundle, model: Seq2SeqModel) {
@@ -106,12 +115,7 @@ public struct ModelBundle {
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path) else {
             throw WeightsError(description: "\(path): not a model bundle (no model.safetensors); pass the directory `recur run` wrote as RUN/model")
         }
-        let settings: Settings
-        do {
-            settings = try JSONDecoder().decode(Settings.self, from: Data(contentsOf: directory.appendingPathComponent("config.json")))
-        } catch {
-            throw WeightsError(description: "\(path)/config.json: cannot read the model settings (\(error))")
-        }
+        let settings = try readSettings(from: directory)
         let bpePath = directory.appendingPathComponent("source.bpe").path
         var bundle = ModelBundle(
             settings: settings,

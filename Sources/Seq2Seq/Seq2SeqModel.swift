@@ -49,12 +49,12 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
                      config.pointerGenerator ? "a pointer-generator trains on batches with copy sources" : "copy sources given to a model without a pointer-generator")
         let encoded = encoder(batch.source, attention: decoder.attention, dropout: &dropout)
         let (width, sourceSteps) = (batch.batchSize, batch.source.steps)
-        let extendedSize = batch.copyIDs.map { ids in max(config.targetVocabularySize, Int(ids.max() ?? 0) + 1) } ?? config.targetVocabularySize
+        let extendedSize = batch.copyIDs.map { CopyRows.extendedSize($0, vocabularySize: config.targetVocabularySize) } ?? config.targetVocabularySize
         /// The copy rows of the first n sentences: a prefix of the batch-major ids.
         func copyRows(_ n: Int) -> CopyRows? { batch.copyIDs.map { CopyRows(ids: Array($0[0..<n * sourceSteps]), extendedSize: extendedSize) } }
         var state = decoder.initialState(encoded)
         var outputs: [Tensor] = []  // h̃ per step, or scores per step when sampling
-        var weights: [Tensor] = [], generations: [Tensor] = [], overlaps: [Tensor] = []
+        var weights: [Tensor] = [], generations: [Tensor] = [], overlaps: [Tensor] = []  // weights and p_gen: copying only
         var guesses: [Int32] = []
         var n = width
         for (t, active) in batch.activeCounts.enumerated() {
@@ -75,16 +75,22 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
                 outputs.append(scores)
             } else {
                 outputs.append(step.attentional)
-                weights.append(step.weights)
-                if let generation = step.generation { generations.append(generation) }
+                if let generation = step.generation {
+                    weights.append(step.weights)
+                    generations.append(generation)
+                }
             }
         }
         let joined = concat(outputs, axis: 0)  // (N, D) h̃, or (N, V′) scores when sampling; N = Σ n_t, packed order
-        let scores = sampling > 0 ? joined : decoder.scores(joined, weights: concat(weights, axis: 0),
-                                                            generation: generations.isEmpty ? nil : concat(generations, axis: 0),
-                                                            copy: batch.copyIDs.map { ids in
-                                                                CopyRows(ids: batch.activeCounts.flatMap { ids[0..<$0 * sourceSteps] }, extendedSize: extendedSize)
-                                                            })
+        let scores: Tensor
+        if sampling > 0 {
+            scores = joined
+        } else if let ids = batch.copyIDs {  // the packed rows' copy ids: step t's rows are the first n_t sentences'
+            let copy = CopyRows(ids: batch.activeCounts.flatMap { ids[0..<$0 * sourceSteps] }, extendedSize: extendedSize)
+            scores = decoder.scores(joined, weights: concat(weights, axis: 0), generation: concat(generations, axis: 0), copy: copy)
+        } else {
+            scores = decoder.logits(joined)
+        }
         let (crossEntropy, tokens) = crossEntropy(logits: scores, targets: batch.packedTargets, ignoreIndex: -1,
                                                   labelSmoothing: labelSmoothing, reduction: reduction)
         guard !overlaps.isEmpty else { return (crossEntropy, tokens) }

@@ -47,8 +47,9 @@ public func copyMixture(logits: Tensor, attention: Tensor, generation: Tensor, s
         let o = range.lowerBound * extendedSize
         rk_log(range.count * extendedSize, y.pointer + o, y.pointer + o)
         guard extendedSize > v else { return }
+        var carried = [Bool](repeating: false, count: extendedSize - v)
         for r in range {  // extended ids the row's source does not have
-            var carried = [Bool](repeating: false, count: extendedSize - v)
+            for w in carried.indices { carried[w] = false }
             for j in 0..<s where ids.value[r * s + j] >= v { carried[Int(ids.value[r * s + j]) - v] = true }
             for (w, isCarried) in carried.enumerated() where !isCarried { y.pointer[r * extendedSize + v + w] = -.infinity }
         }

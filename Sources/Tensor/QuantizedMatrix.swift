@@ -89,11 +89,11 @@ public final class QuantizedMatrix: @unchecked Sendable {
         let m = x.rowCount
         let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [rows])
         guard m > 0 else { return y }
-        let quantized = UnsafeMutablePointer<UInt8>.allocate(capacity: m * paddedColumns)
-        defer { quantized.deallocate() }
-        var inputScales = [Float](repeating: 0, count: m)
-        inputScales.withUnsafeMutableBufferPointer { sx in
-            let sx = sx.baseAddress!
+        // Scratch from the buffer pool (a decoder step allocates nothing): m row scales, then
+        // the quantised rows, m × paddedColumns bytes.
+        let scratch = Tensor(uninitialized: [m + (m * paddedColumns + 3) / 4])
+        let sx = scratch.pointer
+        UnsafeMutableRawPointer(scratch.pointer + m).withMemoryRebound(to: UInt8.self, capacity: m * paddedColumns) { quantized in
             rk_quantize_rows_u8(m, columns, paddedColumns, x.pointer, columns, quantized, sx)
             let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, from a multiple of 32
                 self.scales.withUnsafeBufferPointer { sw in
