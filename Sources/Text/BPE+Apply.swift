@@ -25,8 +25,8 @@ public final class BPE {
     public init(codes: BPECodes, separator: String = "@@") {
         self.codes = codes
         self.separator = separator
-        var symbols = ByteInterner()
-        var mergeTable = MergeTable()
+        var symbols = ByteInterner(capacity: 2 * codes.merges.count)
+        var mergeTable = MergeTable(capacity: codes.merges.count)
         var merged: [UInt8] = []
         for (rank, merge) in codes.merges.enumerated() {
             let key = BPELearner.key(symbols.id(merge.left), symbols.id(merge.right))
@@ -36,15 +36,18 @@ public final class BPE {
             mergeTable.insertIfAbsent(key, rank: Int32(rank), merged: merged.withUnsafeBufferPointer { symbols.id($0) })
         }
         // Single characters, and characters with the end-of-word mark, start every word.
+        // Symbols come from Strings, so they are valid UTF-8: one scalar is one lead byte and
+        // its continuation bytes.
         var characterIDs = CharacterIDs()
         var finalCharacterIDs = CharacterIDs()
         let endOfWord = Array(BPECodes.endOfWord.utf8)
-        for id in 0..<symbols.count where symbols[id].count <= 4 + endOfWord.count {
-            var text = Array(symbols[id])
+        for id in 0..<symbols.count {
+            var text = symbols[id]
+            guard !text.isEmpty, text.count <= 4 + endOfWord.count else { continue }
             let isFinal = text.count > endOfWord.count && text.suffix(endOfWord.count).elementsEqual(endOfWord)
             if isFinal { text.removeLast(endOfWord.count) }
-            let scalars = String(decoding: text, as: UTF8.self).unicodeScalars
-            guard scalars.count == 1, let scalar = scalars.first else { continue }
+            guard let lead = text.first, text.count == Self.scalarWidth(lead) else { continue }
+            let scalar = Array(text).withUnsafeBufferPointer { Self.decodeScalar($0, at: 0).0 }
             if isFinal { finalCharacterIDs[scalar] = Int32(id) } else { characterIDs[scalar] = Int32(id) }
         }
         self.mergeTable = mergeTable
@@ -87,6 +90,67 @@ public final class BPE {
 
     /// Where the subwords of a token (UTF-8) end, as byte offsets: the segmentation itself.
     func subwordEnds(_ token: UnsafeBufferPointer<UInt8>, dropout: Double, generator: inout SplitMix64) -> [Int] {
+        if dropout > 0 { return subwordEndsWithDropout(token, dropout: dropout, generator: &generator) }
+        // Symbols as parallel arrays on the stack: id (-1 for a character no merge uses), end
+        // offset, and the rank of the merge of each symbol with the one before it (Int32.max
+        // for none). A step finds the lowest rank, applies that merge to all its occurrences
+        // left to right, and looks up ranks again only next to the merged symbols.
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 3 * max(1, token.count)) { storage in
+            let ids = storage.baseAddress!
+            let ends = ids + token.count
+            let ranks = ends + token.count
+            ranks[0] = Int32.max  // no symbol before the first
+            var count = 0
+            var offset = 0
+            while offset < token.count {
+                let (scalar, width) = Self.decodeScalar(token, at: offset)
+                offset += width
+                ids[count] = offset == token.count ? finalCharacterIDs[scalar] : characterIDs[scalar]
+                ends[count] = Int32(offset)
+                if count > 0 { ranks[count] = rank(ids[count - 1], ids[count]) }
+                count += 1
+            }
+            while count > 1 {
+                var best = 1
+                for position in 2..<max(2, count) where ranks[position] < ranks[best] { best = position }
+                if ranks[best] == Int32.max { break }
+                let left = ids[best - 1], right = ids[best]
+                let merged = mergeTable[BPELearner.key(left, right)]!.merged
+                var write = 0
+                var read = 0
+                var previousMerged = false
+                while read < count {
+                    let isMerge = read + 1 < count && ids[read] == left && ids[read + 1] == right
+                    let oldRank = ranks[read]  // of (read - 1, read): still right if neither merged
+                    if isMerge {
+                        ids[write] = merged
+                        ends[write] = ends[read + 1]
+                        read += 2
+                    } else {
+                        ids[write] = ids[read]
+                        ends[write] = ends[read]
+                        read += 1
+                    }
+                    if write > 0 { ranks[write] = isMerge || previousMerged ? rank(ids[write - 1], ids[write]) : oldRank }
+                    previousMerged = isMerge
+                    write += 1
+                }
+                count = write
+            }
+            return (0..<count).map { Int(ends[$0]) }
+        }
+    }
+
+    /// The rank of the merge of two adjacent symbols, Int32.max if they have none.
+    private func rank(_ left: Int32, _ right: Int32) -> Int32 {
+        guard left >= 0, right >= 0, let merge = mergeTable[BPELearner.key(left, right)] else { return Int32.max }
+        return merge.rank
+    }
+
+    /// `subwordEnds` with BPE-dropout: every step draws anew which applicable pairs survive.
+    private func subwordEndsWithDropout(
+        _ token: UnsafeBufferPointer<UInt8>, dropout: Double, generator: inout SplitMix64
+    ) -> [Int] {
         // Symbols as parallel arrays: id (-1 for a character no merge uses) and end offset.
         var ids: [Int32] = []
         var ends: [Int] = []
@@ -100,35 +164,31 @@ public final class BPE {
             ends.append(offset)
         }
         var count = ids.count
-        // With dropout, which pairs (by their right position) survived this step's draw.
-        var kept = dropout > 0 ? [Bool](repeating: false, count: count) : []
+        // Which pairs (by their right position) survived this step's draw.
+        var kept = [Bool](repeating: false, count: count)
         while count > 1 {
-            // The earliest-learnt merge among adjacent pairs (skipping dropped ones) ...
+            // The earliest-learnt merge among adjacent pairs, skipping dropped ones ...
             var bestRank = Int32.max
             var best: (left: Int32, right: Int32, merged: Int32) = (-1, -1, -1)
             for position in 1..<count {
                 let left = ids[position - 1], right = ids[position]
                 guard left >= 0, right >= 0, let merge = mergeTable[BPELearner.key(left, right)] else {
-                    if dropout > 0 { kept[position] = false }
+                    kept[position] = false
                     continue
                 }
-                if dropout > 0 {
-                    kept[position] = generator.nextUnit() > dropout
-                    if !kept[position] { continue }
-                }
+                kept[position] = generator.nextUnit() > dropout
+                if !kept[position] { continue }
                 if merge.rank < bestRank {
                     bestRank = merge.rank
                     best = (left, right, merge.merged)
                 }
             }
             if best.merged < 0 { break }
-            // ... applied to all its (surviving) occurrences, left to right, in place.
+            // ... applied to all its surviving occurrences, left to right, in place.
             var write = 0
             var read = 0
             while read < count {
-                if read + 1 < count && ids[read] == best.left && ids[read + 1] == best.right
-                    && (dropout == 0 || kept[read + 1])
-                {
+                if read + 1 < count && ids[read] == best.left && ids[read + 1] == best.right && kept[read + 1] {
                     ids[write] = best.merged
                     ends[write] = ends[read + 1]
                     read += 2
@@ -143,6 +203,12 @@ public final class BPE {
         }
         return Array(ends[0..<count])
     }
+
+    /// The number of bytes of the UTF-8 sequence that `lead` starts.
+    static func scalarWidth(_ lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+    }
+
     /// The code point at `offset` of valid UTF-8, and its width in bytes.
     static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (Unicode.Scalar, Int) {
         let lead = UInt32(bytes[offset])
@@ -237,9 +303,17 @@ struct CharacterIDs {
 /// per adjacent pair per step).
 struct MergeTable {
     private static let empty = UInt64.max
-    private var keys = [UInt64](repeating: MergeTable.empty, count: 1 << 10)
-    private var values = [(rank: Int32, merged: Int32)](repeating: (0, 0), count: 1 << 10)
+    private var keys: [UInt64]
+    private var values: [(rank: Int32, merged: Int32)]
     private var count = 0
+
+    /// An empty table with room for `capacity` merges before it grows.
+    init(capacity: Int = 1 << 9) {
+        var slotCount = 1 << 10
+        while slotCount < 2 * capacity + 2 { slotCount *= 2 }
+        keys = [UInt64](repeating: MergeTable.empty, count: slotCount)
+        values = [(rank: Int32, merged: Int32)](repeating: (0, 0), count: slotCount)
+    }
 
     subscript(key: UInt64) -> (rank: Int32, merged: Int32)? {
         let mask = keys.count - 1

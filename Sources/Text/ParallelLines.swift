@@ -17,17 +17,31 @@ enum ParallelLines {
     static func map(
         input: String, output: String, workerCount: Int, makeWorker: @escaping @Sendable (Int) throws -> LineWorker
     ) throws {
+        try map(input: input, output: output, workerCount: workerCount, prepare: {}) { index, _ in try makeWorker(index) }
+    }
+
+    /// Runs `prepare` (loading BPE codes, say) on a thread of its own while the input is opened
+    /// and its first block read, then `makeWorker(index, prepared)` once per worker, and maps
+    /// `input` to `output`. An error from `prepare` or in reading the first block comes before
+    /// `output` is opened: a command given a bad codes file leaves an existing output as it was.
+    static func map<Prepared>(
+        input: String, output: String, workerCount: Int, prepare: @escaping @Sendable () throws -> Prepared,
+        makeWorker: @escaping @Sendable (Int, Prepared) throws -> LineWorker
+    ) throws {
+        let preparing = BackgroundTask(prepare)
         let reader = try BlockReader(path: input)
+        var next = try reader.nextBlock()
+        let prepared = UncheckedSendable(try preparing.result())
         let writer = try LineWriter(path: output)
         let state = SharedState(count: max(1, workerCount))
-        while let block = try reader.nextBlock() {
+        while let block = next {
             let parts = cut(block.bytes, into: block.bytes.count < 1 << 16 ? 1 : state.count)
             try block.bytes.withUnsafeBufferPointer { bytes in
                 let shared = SendablePointer(bytes)
                 let name = reader.name
                 let run: @Sendable (Int) -> Void = { index in
                     do {
-                        if state.workers[index] == nil { state.workers[index] = try makeWorker(index) }
+                        if state.workers[index] == nil { state.workers[index] = try makeWorker(index, prepared.value) }
                         let part = UnsafeBufferPointer(rebasing: shared.buffer[parts[index].range])
                         try process(part, firstLine: block.firstLine + parts[index].lineOffset, file: name,
                                     worker: state.workers[index]!, into: state.outputs[index])
@@ -35,13 +49,14 @@ enum ParallelLines {
                         state.errors[index] = error
                     }
                 }
-                if parts.count == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: parts.count, execute: run) }
+                runOnThreads(parts.count, run)
                 if let error = state.firstError { throw error }
             }
             for index in parts.indices {
                 writer.write(state.outputs[index].bytes)
                 state.outputs[index].removeAll()
             }
+            next = try reader.nextBlock()
         }
         writer.flush()
     }

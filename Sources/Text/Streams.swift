@@ -10,8 +10,28 @@ public enum TextStreams {
         input: String, output: String, options: TokenizerOptions, bpe codes: BPECodes? = nil,
         separator: String = "@@"
     ) throws {
-        let prototype = UncheckedSendable(codes.map { BPE(codes: $0, separator: separator) })
-        try ParallelLines.map(input: input, output: output, workerCount: ProcessInfo.processInfo.activeProcessorCount) { _ in
+        let codes = UncheckedSendable(codes)
+        try tokenize(input: input, output: output, options: options, separator: separator) { codes.value }
+    }
+
+    /// Tokenizes as above with the BPE codes in file `bpeCodes` (subword-nmt's format), which
+    /// are read and prepared on a second thread while the input is read.
+    public static func tokenize(
+        input: String, output: String, options: TokenizerOptions, bpeCodes path: String?, separator: String = "@@"
+    ) throws {
+        try tokenize(input: input, output: output, options: options, separator: separator) {
+            try path.map { try BPECodes(contentsOf: $0) }
+        }
+    }
+
+    private static func tokenize(
+        input: String, output: String, options: TokenizerOptions, separator: String,
+        codes: @escaping @Sendable () throws -> BPECodes?
+    ) throws {
+        try ParallelLines.map(
+            input: input, output: output, workerCount: ProcessInfo.processInfo.activeProcessorCount,
+            prepare: { UncheckedSendable(try codes().map { BPE(codes: $0, separator: separator) }) }
+        ) { _, prototype in
             try TokenizeWorker(options: options, bpe: prototype.value.map(BPE.init(sharingTablesWith:)))
         }
     }

@@ -24,7 +24,7 @@ struct TokenizeCommand: ParsableCommand {
     func run() throws {
         try TextStreams.tokenize(
             input: files.input, output: files.output, options: tokenizer.options,
-            bpe: try bpeCodes.map { try BPECodes(contentsOf: $0) }, separator: bpeSeparator)
+            bpeCodes: bpeCodes, separator: bpeSeparator)
     }
 }
 

@@ -55,6 +55,17 @@ import Testing
         #expect(throws: TextError.unsupportedCodesVersion(file: "codes", version: "0.1 (no '#version:' header)")) {
             try BPECodes(parsing: "t h\n", name: "codes")
         }
+        #expect(throws: TextError.unsupportedCodesVersion(file: "codes", version: "0.3")) {
+            try BPECodes(parsing: "#version: 0.3\nt h\n", name: "codes")
+        }
+        // subword-nmt splits on single spaces: two spaces make three symbols; a lone symbol or an
+        // empty line in the middle is one.
+        for (text, line, bad) in [("#version: 0.2\nt  h\n", 2, "t  h"), ("#version: 0.2\nt h\nx\n", 3, "x"),
+                                  ("#version: 0.2\n\nt h\n", 2, "")] {
+            #expect(throws: TextError.invalidCodesLine(file: "codes", line: line, text: bad)) {
+                try BPECodes(parsing: text, name: "codes")
+            }
+        }
     }
 
     /// Expected values from subword-nmt 0.3.8 apply-bpe with the same two merges.
@@ -76,5 +87,9 @@ import Testing
         #expect(bpe.removeSeparators(first.joined(separator: " ")) == tokens.joined(separator: " "))
         var zero = SplitMix64(seed: 5)
         #expect(bpe.apply(tokens, dropout: 0, generator: &zero) == bpe.apply(tokens))
+        // A dropout too small to drop anything takes the dropout code path to the same result
+        // as the one without (which updates merge ranks incrementally).
+        var tiny = SplitMix64(seed: 6)
+        #expect(bpe.apply(tokens, dropout: 1e-12, generator: &tiny) == bpe.apply(tokens))
     }
 }

@@ -43,6 +43,32 @@ import Testing
         }
     }
 
+    /// Codes read from a file (on a thread of their own, while the input is read) segment as
+    /// parsed codes do; a bad codes file stops the command before the output is touched, and a
+    /// shorter output replaces a longer one whole.
+    @Test func tokenizeWithACodesFile() throws {
+        let directory = try TemporaryDirectory()
+        let input = try directory.file("in.txt", try Fixtures.text("sample.en"))
+        let codesText = try Fixtures.text("codes.8000")
+        let codesPath = try directory.file("codes", codesText)
+        let expectedPath = directory.url.appendingPathComponent("expected.txt").path
+        let output = directory.url.appendingPathComponent("out.txt").path
+        try TextStreams.tokenize(input: input, output: expectedPath, options: TokenizerOptions(), bpe: try BPECodes(parsing: codesText))
+        let expected = try String(contentsOfFile: expectedPath, encoding: .utf8)
+        let previous = String(repeating: "an earlier, longer output\n", count: 2 * expected.utf8.count / 26)
+        try previous.write(toFile: output, atomically: false, encoding: .utf8)
+
+        let badCodes = try directory.file("bad-codes", "#version: 0.2\nt h\na b c\n")
+        #expect(throws: TextError.invalidCodesLine(file: badCodes, line: 3, text: "a b c")) {
+            try TextStreams.tokenize(input: input, output: output, options: TokenizerOptions(), bpeCodes: badCodes)
+        }
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == previous)
+
+        try TextStreams.tokenize(input: input, output: output, options: TokenizerOptions(), bpeCodes: codesPath)
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == expected)
+        #expect(expected.contains("@@ "))
+    }
+
     @Test func applyBPEFileEqualsApplyLine() throws {
         let directory = try TemporaryDirectory()
         let tokenizer = try Tokenizer()
