@@ -51,6 +51,7 @@ public final class Adam: Optimizer {
 
     public func step(learningRate: Float) {
         stepCount += 1
+        Engine.parametersChanged()
         let bc1 = 1 - Float(pow(Double(beta1), Double(stepCount))), bc2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
         for ((_, p), (m, v)) in zip(parameters, moments) {
             guard let g = p.grad else { continue }
@@ -85,6 +86,7 @@ public final class SGD: Optimizer {
 
     public func step(learningRate: Float) {
         stepCount += 1
+        Engine.parametersChanged()
         for (i, (_, p)) in parameters.enumerated() {
             guard let g = p.grad else { continue }
             if weightDecay > 0 { rk_acc(p.count, weightDecay, p.pointer, g.pointer) }

@@ -64,11 +64,12 @@ public final class ExperimentRunner {
     }
 
     /// A section's description for a stage key, without the fields added after runs already
-    /// existed (copying, coverage) while they hold their defaults: so those runs' keys, and
+    /// existed (copying, coverage, precision) while they hold their defaults: so those runs' keys, and
     /// their trainings, stay valid.
     static func describeWithoutNewDefaults(_ value: Any) -> String {
         var text = String(describing: value)
-        for added in [", pointerGenerator: false", ", coverage: false", ", coverageLossWeight: 1.0"] {
+        for added in [", pointerGenerator: false", ", coverage: false", ", coverageLossWeight: 1.0",
+                      ", precision: Tensor.MatrixPrecision.float32"] {
             text = text.replacingOccurrences(of: added, with: "")
         }
         return text

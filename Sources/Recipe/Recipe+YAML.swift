@@ -93,6 +93,7 @@ extension Recipe {
         add("coverageLossWeight", t.coverageLossWeight)
         add("seed", t.seed)
         add("threads", t.threads)
+        add("precision", t.precision.rawValue)
 
         lines += ["", "decoding:"]
         let d = decoding.search

@@ -184,6 +184,7 @@ public struct TrainingSection: Sendable, Equatable {
         c.coverageLossWeight = try r.double("coverageLossWeight", default: c.coverageLossWeight, range: 0...100)
         c.seed = UInt64(try r.int("seed", default: Int(c.seed), range: 0...Int.max))
         c.threads = try r.int("threads", default: c.threads, range: 1...256)
+        c.precision = try r.choice("precision", default: c.precision)
         if let problem = c.problems.first { throw r.invalid("", problem) }
         config = c
         try r.finish()

@@ -70,6 +70,9 @@ public final class Trainer {
     ///   - validation: validation batches (nil: no validation).
     public func train(batchesOfEpoch: (Int) throws -> [SentencePairs], validation: [SentencePairs]?) throws -> TrainingSummary {
         Engine.setThreads(config.threads)
+        let previousPrecision = Engine.matrixPrecision
+        try Engine.setMatrixPrecision(config.precision)
+        defer { try? Engine.setMatrixPrecision(previousPrecision) }
         let restoreInterruptHandler = Self.catchInterrupts()
         defer { restoreInterruptHandler() }
 

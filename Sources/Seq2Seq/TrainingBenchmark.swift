@@ -46,8 +46,12 @@ public enum TrainingBenchmark {
     }
 
     public static func run(config name: String, embeddingSize: Int, hiddenSize: Int, vocabularySize: Int = 8000,
-                           threads: Int, steps: Int = 20, warmup: Int = 3, repeats: Int = 3) -> Result {
+                           threads: Int, steps: Int = 20, warmup: Int = 3, repeats: Int = 3,
+                           precision: MatrixPrecision = .float32) throws -> Result {
         Engine.setThreads(threads)
+        let previousPrecision = Engine.matrixPrecision
+        try Engine.setMatrixPrecision(precision)
+        defer { try? Engine.setMatrixPrecision(previousPrecision) }
         let config = ModelConfig.reference(embeddingSize: embeddingSize, hiddenSize: hiddenSize, vocabularySize: vocabularySize)
         let model = Seq2SeqModel(config, seed: 0)
         let optimizer = Adam(parameters: model.parameters)

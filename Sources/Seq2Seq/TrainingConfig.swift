@@ -1,4 +1,5 @@
 import NN
+import Tensor
 
 /// Which optimiser to train with.
 public enum OptimizerKind: String, Sendable, Codable, CaseIterable {
@@ -50,6 +51,9 @@ public struct TrainingConfig: Sendable, Codable, Equatable {
     public var coverageLossWeight = 1.0
     public var seed: UInt64 = 1
     public var threads = 2
+    /// Matrix products in FP32, or in bf16 with FP32 accumulation (mixed precision: master
+    /// weights, gradients and the optimiser stay FP32).
+    public var precision: MatrixPrecision = .float32
 
     public init() {}
 

@@ -10,12 +10,15 @@ import _Kernels
 /// split here into one block of C per engine thread, along C's longer side, and the blocks
 /// run on GCD's threads. Small products (a decoder step's) stay on the calling thread, with
 /// no wake-up latency, and no BLAS thread spins between products.
+///
+/// With `Engine.matrixPrecision` at `.bf16`, products of more than a few rows run in bf16
+/// (`bf16Gemm`); should oneDNN turn a shape down, it runs in FP32.
 @inline(__always)
 func gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
     alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int,
-    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, bRounded: UnsafePointer<UInt16>? = nil
 ) {
     guard m > 0, n > 0 else { return }
     guard k > 0 else {
@@ -27,13 +30,20 @@ func gemm(
         // columns likewise.
         let aBlock = transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda
         let bBlock = transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound
+        let cBlock = c + rows.lowerBound * ldc + columns.lowerBound
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             Int32(rows.count), Int32(columns.count), Int32(k), alpha, aBlock, Int32(lda), bBlock, Int32(ldb),
-            beta, c + rows.lowerBound * ldc + columns.lowerBound, Int32(ldc))
+            beta, cBlock, Int32(ldc))
     }
     let threads = Engine.threadCount
     let work = m * n * k
+    if Engine.matrixPrecision == .bf16 && m > Engine.maximumSmallProductRows
+        && bf16Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                    b: b, ldb: ldb, bRounded: bRounded, beta: beta, c: c, ldc: ldc)
+    {
+        return
+    }
     if !transposeA && transposeB && alpha == 1 && m <= Engine.maximumSmallProductRows {
         // x·Wᵀ for a few rows (a decoder step over one sentence's beam): stream W once, no packing.
         let pieces = work >= Engine.minimumSplitProduct ? min(threads, max(1, n / 64)) : 1
@@ -57,4 +67,51 @@ func gemm(
         let start = (length * piece / pieces) & ~15, end = piece == pieces - 1 ? length : (length * (piece + 1) / pieces) & ~15
         if splitRows { box.value(start..<end, 0..<n) } else { box.value(0..<m, start..<end) }
     }
+}
+
+/// `gemm` in bf16: both operands rounded once, in blocks of rows on the engine's threads, then
+/// blocks of C's rows (dense blocks, which oneDNN's brgemm kernels take; blocks of columns
+/// would not be) on the same threads. A block oneDNN turns down runs in FP32. False if there
+/// is no memory for the rounded operands, with C unchanged.
+func bf16Gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int, bRounded: UnsafePointer<UInt16>?, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) -> Bool {
+    var a16: UnsafeMutablePointer<UInt16>?
+    var b16: UnsafeMutablePointer<UInt16>?
+    guard rk_bf16_buffers(m * k, bRounded == nil ? k * n : 0, &a16, &b16) != 0, let a16,
+        let bValues = bRounded ?? b16.map({ UnsafePointer($0) })
+    else { return false }
+    let pieces = Engine.threadCount > 1 && m * n * k >= Engine.minimumSplitProduct ? min(Engine.threadCount, max(1, m / 16)) : 1
+    // A and B as stored: (rows, columns, row stride).
+    let aStored = transposeA ? (k, m, lda) : (m, k, lda)
+    let bStored = transposeB ? (n, k, ldb) : (k, n, ldb)
+    let convert = UnsafeSendableBox { (piece: Int) in
+        for (x, y, (rows, columns, ld)) in [(a, a16, aStored)] + (b16.map { [(b, $0, bStored)] } ?? []) {
+            let start = rows * piece / pieces, end = rows * (piece + 1) / pieces
+            rk_to_bf16_rows(end - start, columns, x + start * ld, ld, y + start * columns)
+        }
+    }
+    let multiply = UnsafeSendableBox { (piece: Int) in
+        // Blocks of whole multiples of 16 rows keep the kernels on full tiles.
+        let start = (m * piece / pieces) & ~15, end = piece == pieces - 1 ? m : (m * (piece + 1) / pieces) & ~15
+        guard start < end else { return }
+        let cBlock = c + start * ldc
+        let aBlock = transposeA ? a16 + start : a16 + start * k
+        if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, end - start, n, k, alpha, aBlock, transposeA ? m : k,
+                          bValues, beta, cBlock, ldc) == 0 {
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(end - start), Int32(n), Int32(k), alpha, transposeA ? a + start : a + start * lda, Int32(lda),
+                b, Int32(ldb), beta, cBlock, Int32(ldc))
+        }
+    }
+    if pieces == 1 {
+        convert.value(0)
+        multiply.value(0)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: pieces) { convert.value($0) }
+        DispatchQueue.concurrentPerform(iterations: pieces) { multiply.value($0) }
+    }
+    return true
 }

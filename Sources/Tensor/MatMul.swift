@@ -16,20 +16,22 @@ private struct Product {
     var lda: Int { transposeA ? m : k }
     var ldb: Int { transposeB ? k : n }
 
-    /// C (+)= op(A)·op(B).
-    func forward(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float) {
+    /// C (+)= op(A)·op(B). `bRounded`: B already rounded to bf16 (a weight's, for bf16 products).
+    func forward(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, beta: Float,
+                 bRounded: UnsafePointer<UInt16>? = nil) {
         gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n)
+             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: n, bRounded: bRounded)
     }
 
     /// dA += ∂/∂A of ⟨dC, op(A)·op(B)⟩.
-    func gradientA(_ dc: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ da: UnsafeMutablePointer<Float>) {
+    func gradientA(_ dc: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ da: UnsafeMutablePointer<Float>,
+                   bRounded: UnsafePointer<UInt16>? = nil) {
         if transposeA {  // dA (K×M) += op(B)·dCᵀ
             gemm(transposeA: transposeB, transposeB: true, m: k, n: m, k: n,
                  a: b, lda: ldb, b: dc, ldb: n, beta: 1, c: da, ldc: m)
         } else {  // dA (M×K) += dC·op(B)ᵀ
             gemm(transposeA: false, transposeB: !transposeB, m: m, n: k, k: n,
-                 a: dc, lda: n, b: b, ldb: ldb, beta: 1, c: da, ldc: k)
+                 a: dc, lda: n, b: b, ldb: ldb, beta: 1, c: da, ldc: k, bRounded: bRounded)
         }
     }
 
@@ -88,11 +90,16 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(bias.shape == [product.n], "linear: bias \(bias.shape) for \(product.n) outputs")
         for row in 0..<product.m { (y.pointer + row * product.n).update(from: bias.pointer, count: product.n) }
     }
-    product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1)
+    // In bf16 training the weight is rounded once per step, not once per product.
+    let rounded = Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil
+    product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded)
     if let tape = Tape.recording(x, weight, bias ?? weight) {
         tape.append(y) {
             guard let dy = y.existingGrad else { return }
-            if x.requiresGrad { product.gradientA(dy, weight.pointer, x.gradBuffer) }
+            if x.requiresGrad {
+                let rounded = Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil
+                product.gradientA(dy, weight.pointer, x.gradBuffer, bRounded: rounded)
+            }
             if weight.requiresGrad { product.gradientB(dy, x.pointer, weight.gradBuffer) }
             if let bias, bias.requiresGrad { rk_colsum_acc(product.m, product.n, dy, bias.gradBuffer) }
         }

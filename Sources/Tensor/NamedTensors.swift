@@ -22,6 +22,7 @@ public func copyNamedTensors(_ saved: [String: Tensor], into targets: [(name: St
         guard value.shape == tensor.shape else { throw .shape(name: name, saved: value.shape, expected: tensor.shape) }
     }
     for (name, tensor) in targets { tensor.pointer.update(from: saved[name]!.pointer, count: tensor.count) }
+    Engine.parametersChanged()
 }
 
 /// Like `copyNamedTensors`, but each target takes over its saved value's memory instead of

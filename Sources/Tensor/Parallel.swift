@@ -16,6 +16,21 @@ public enum Engine {
     /// Threads in use.
     public static var threadCount: Int { threads }
 
+    /// Sets the precision of matrix products (`gemm`) from now on: a setting, made before work
+    /// starts. `.bf16` rounds both operands to bfloat16 and accumulates in FP32 (through oneDNN);
+    /// it throws, with what to install, where that cannot run. Products of at most
+    /// `maximumSmallProductRows` rows (a decoder step over a beam) stay FP32.
+    public static func setMatrixPrecision(_ precision: MatrixPrecision) throws {
+        if precision == .bf16, let reason = rk_bf16_unavailable() {
+            throw UnavailablePrecision(precision: precision, reason: String(cString: reason))
+        }
+        matrixPrecision = precision
+        parametersChanged()
+    }
+
+    /// The precision of matrix products in use.
+    nonisolated(unsafe) public private(set) static var matrixPrecision = MatrixPrecision.float32
+
     /// Products of at least this many multiply-adds (M·N·K) are split across threads: below
     /// it, waking a second thread costs more than it saves.
     static let minimumSplitProduct = 1 << 20
@@ -73,4 +88,16 @@ enum Parallel {
 struct UnsafeSendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// The precision of matrix products' operands; accumulation is FP32 either way.
+public enum MatrixPrecision: String, Sendable, Codable, CaseIterable {
+    case float32, bf16
+}
+
+/// A precision this machine or build cannot run, and why.
+public struct UnavailablePrecision: Error, CustomStringConvertible {
+    public let precision: MatrixPrecision
+    public let reason: String
+    public var description: String { "\(precision.rawValue) matrix products are not available: \(reason)" }
 }

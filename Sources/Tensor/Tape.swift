@@ -25,6 +25,7 @@ public final class Tape {
     public func record<Result>(_ body: () throws -> Result) rethrows -> Result {
         let previous = Tape.current
         Tape.current = self
+        Engine.parametersChanged()  // a new step: bf16 roundings of weights are remade
         defer { Tape.current = previous }
         return try body()
     }

@@ -32,6 +32,9 @@ public final class Tensor: @unchecked Sendable {
     /// For a weight matrix: its int8 form, which `linear` uses outside training (set by a
     /// model's quantisation, see `QuantizedMatrix`).
     public var quantized: QuantizedMatrix?
+    /// For a weight matrix in bf16 training: its rounding to bf16, made by `linear` and
+    /// remade after parameters change (see `bf16Rounding`).
+    var bf16Form: BF16Form?
 
     /// A tensor with uninitialised contents (ops overwrite them).
     init(uninitialized shape: [Int]) {
@@ -74,6 +77,7 @@ public final class Tensor: @unchecked Sendable {
         precondition(root == nil && other.root == nil && offset == 0 && other.offset == 0 && shape == other.shape,
                      "adoptStorage: \(shape) from \(other.shape) (views cannot adopt)")
         storage = other.storage
+        Engine.parametersChanged()
     }
 
     /// A tensor of zeros.

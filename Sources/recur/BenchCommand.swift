@@ -76,20 +76,23 @@ struct BenchTrain: ParsableCommand {
     @Option(help: "Timed steps per repeat.")
     var steps: Int = 20
 
+    @Flag(help: "Matrix products in bf16 with FP32 accumulation (mixed precision, as `precision: bf16` in a recipe's training section).")
+    var bf16 = false
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
     }
 
     func run() throws {
         let (e, h) = options.config.sizes
-        let result = TrainingBenchmark.run(config: options.config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h,
-                                           threads: options.threads, steps: steps)
+        let result = try TrainingBenchmark.run(config: options.config.rawValue.uppercased(), embeddingSize: e, hiddenSize: h,
+                                               threads: options.threads, steps: steps, precision: bf16 ? .bf16 : .float32)
         switch options.format {
         case .json: print(try jsonString(result))
         case .text:
             let repeats = result.tokensPerSecondRepeats.map { String(Int($0.rounded())) }.joined(separator: ", ")
             print("""
-                config \(result.config): E=\(e) H=\(h) V=\(result.vocabularySize), \(result.parameters) parameters, \(options.threads) threads
+                config \(result.config): E=\(e) H=\(h) V=\(result.vocabularySize), \(result.parameters) parameters, \(options.threads) threads\(bf16 ? ", bf16 products" : "")
                 train: \(Int(result.tokensPerSecond.rounded())) target tokens/s (median of \(repeats)) = \((result.gigaflops * 10).rounded() / 10) GFLOP/s
                 last loss \(result.lastLoss), peak resident memory \(Int(result.peakResidentMiB.rounded())) MiB
                 """)

@@ -45,6 +45,7 @@ let minimal = "data:\n  train: corpus/train\n"
         ("data:\n  train: x\nmodel:\n  coverage: true\n", "r.yaml:4:3: model: coverage enters additive attention's scores (See et al. 2017, eq. 11), so it needs attention 'bahdanau', got 'general'"),
         ("data:\n  train: x\ntraining:\n  maxEpochs: null\n", "r.yaml:4:3: training: set maxSteps or maxEpochs, or training never ends"),
         ("data:\n  train: x\nevaluation:\n  metrics: [bleu, meteor]\n", "r.yaml:4:12: evaluation.metrics: 'meteor' is not one of bleu, chrf, rouge"),
+        ("data:\n  train: x\ntraining:\n  precision: fp16\n", "r.yaml:4:14: training.precision: 'fp16' is not one of float32, bf16"),
         ("data: [1, 2]\n", "r.yaml:1:7: data: expected a mapping of keys to values, found a list"),
         ("data:\n  train: x\n  train: y\n", "r.yaml: not valid YAML: Parser: expected all keys to be unique but found the following duplicated key(s): 'train'."),
         ("data:\n  train: x\n model: {\n", "r.yaml: not valid YAML"),

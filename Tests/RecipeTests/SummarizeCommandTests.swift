@@ -79,4 +79,18 @@ struct NamingExperiment {
             #expect(result.stdout == "Vodika\nZunefe\nMisaro\n", "recur \(command)")
         }
     }
+
+    /// Mixed precision end to end, in a process of its own (the precision is an engine-wide
+    /// setting): the same experiment trained with bf16 products copies as well.
+    @Test func bf16TrainingCopiesAsWell() throws {
+        let experiment = try NamingExperiment()
+        defer { experiment.remove() }
+        let run = experiment.directory.appendingPathComponent("run-bf16")
+        let result = try runRecur(["run", experiment.recipe.path, "--out", run.path, "--set", "training.precision=bf16"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let results = try RunResults.load(run.appendingPathComponent("results.json"))
+        let rouge1 = try #require(results.tests.first?.scores["rouge1"])
+        #expect(rouge1 > 90, "ROUGE-1 \(rouge1) with bf16 products")
+        #expect(try String(contentsOf: run.appendingPathComponent("recipe.yaml"), encoding: .utf8).contains("precision: bf16"))
+    }
 }

@@ -119,6 +119,27 @@ long rk_int8_packed_index(long n, long k, long kp);
 void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w,
                      const float *sw, const int32_t *wsum, const float *bias, float *y, long ldy);
 
+// ---- bf16 products (mixed-precision training) -------------------------------------------
+// NULL when bf16 products can run here; otherwise why not, in words a person can act on
+// (oneDNN missing, or Recur built without its headers). Opens oneDNN on first use.
+const char *rk_bf16_unavailable(void);
+// A bf16 product in parts, so that the engine converts each operand once, on all threads, and
+// splits the product by rows of C. rk_bf16_buffers gives the calling thread's buffers for the
+// rounded operands (valid until its next call); rk_to_bf16_rows rounds a block of rows into
+// one (contiguous). rk_bf16_matmul computes C (M×N, stride ldc) ← α·op(A16)·op(B16) + β·C with
+// FP32 accumulation on the calling thread: A16 a block of rows of op(A) with row stride lda
+// (transpose_a: stored as columns, column stride lda), B16 contiguous as stored. It returns 0
+// if oneDNN cannot run it (C unchanged).
+int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16);
+void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t *y);
+int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
+                   long lda, const uint16_t *b16, float beta, float *c, long ldc);
+// oneDNN's name for the kernel that serves a shape (as "brg:avx512_core_bf16"), or NULL.
+const char *rk_bf16_implementation(long m, long n, long k, int transpose_b);
+// Round to nearest even, as the hardware's conversion does; and back (exact).
+void rk_to_bf16(const float *x, uint16_t *y, long n);
+float rk_from_bf16(uint16_t value);
+
 // ---- Optimiser updates ------------------------------------------------------------------
 // Adam with decoupled weight decay (Loshchilov & Hutter 2019, AdamW):
 //   m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  w −= lr·(m/bc1 / (sqrt(v/bc2) + ε) + wd·w)

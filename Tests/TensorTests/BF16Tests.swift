@@ -1,0 +1,108 @@
+import Testing
+import _Kernels
+
+@testable import Tensor
+
+/// Mixed-precision products: operands rounded to bf16, products accumulated in FP32.
+@Suite struct BF16Tests {
+    static func bf16(_ value: Float) -> UInt16 {
+        var out: UInt16 = 0
+        var value = value
+        rk_to_bf16(&value, &out, 1)
+        return out
+    }
+
+    /// Round to nearest, ties to even, as the hardware conversion does; NaN stays NaN.
+    @Test func roundingToBF16() {
+        #expect(Self.bf16(1) == 0x3F80)
+        #expect(Self.bf16(-2) == 0xC000)
+        #expect(Self.bf16(1 + 0x1p-8) == 0x3F80)  // halfway, to the even neighbour (down)
+        #expect(Self.bf16(1 + 3 * 0x1p-8) == 0x3F82)  // halfway, to the even neighbour (up)
+        #expect(Self.bf16(1 + 0x1p-8 + 0x1p-20) == 0x3F81)  // above halfway
+        #expect(Self.bf16(.infinity) == 0x7F80)
+        #expect(rk_from_bf16(Self.bf16(.nan)).isNaN)
+        #expect(rk_from_bf16(0x3F81) == 1 + 0x1p-7)
+        // The vector path (16 at a time) and the scalar tail agree with the rule above.
+        var generator = RandomGenerator(seed: 3)
+        let values = (0..<1000).map { _ in generator.normal() * 100 }
+        var rounded = [UInt16](repeating: 0, count: values.count)
+        rk_to_bf16(values, &rounded, values.count)
+        for (value, bits) in zip(values, rounded) {
+            let exact = Double(value), below = Double(rk_from_bf16(bits))
+            // Half the gap to the neighbour on the side of the exact value (bit patterns order by
+            // magnitude within a sign).
+            let gaps = [bits &+ 1, bits &- 1].map { abs(Double(rk_from_bf16($0)) - below) }
+            #expect(abs(exact - below) <= gaps.max()! / 2, "\(value) rounded to \(below)")
+        }
+    }
+
+    static var available: Bool { rk_bf16_unavailable() == nil }
+
+    /// On a CPU with AVX512_BF16 (this machine kind) bf16 products must be available: the
+    /// product tests below run only where they are, and must not be skipped here.
+    @Test func availableOnAVX512BF16() throws {
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        if cpuinfo.contains("avx512_bf16") {
+            #expect(Self.available, "\(rk_bf16_unavailable().map { String(cString: $0) } ?? "")")
+            #expect(rk_bf16_implementation(64, 512, 256, 1).map { String(cString: $0) }?.hasPrefix("brg") == true)
+        }
+    }
+
+    /// Every form of product against a double-precision sum of the bf16-rounded operands: the
+    /// only remaining difference is FP32 accumulation.
+    @Test(.enabled(if: BF16Tests.available), arguments: [false, true], [false, true])
+    func productsMatchRoundedReference(transposeA: Bool, transposeB: Bool) {
+        var generator = RandomGenerator(seed: 11)
+        for (m, n, k) in [(9, 7, 5), (64, 96, 48), (130, 200, 70)] {
+            for (alpha, beta) in [(Float(1), Float(0)), (1, 1), (0.5, 1)] {
+                for useRounded in [false, true] {
+                    let a = (0..<m * k).map { _ in generator.normal() }
+                    let b = (0..<k * n).map { _ in generator.normal() }
+                    let c0 = (0..<m * n).map { _ in generator.normal() }
+                    let lda = transposeA ? m : k, ldb = transposeB ? k : n
+                    let round = { (x: Float) in rk_from_bf16(Self.bf16(x)) }
+                    var reference = [Double](repeating: 0, count: m * n)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum = 0.0
+                            for p in 0..<k {
+                                let x = transposeA ? a[p * lda + i] : a[i * lda + p]
+                                let y = transposeB ? b[j * ldb + p] : b[p * ldb + j]
+                                sum += Double(round(x)) * Double(round(y))
+                            }
+                            reference[i * n + j] = Double(alpha) * sum + Double(beta) * Double(c0[i * n + j])
+                        }
+                    }
+                    var c = c0
+                    var bRounded = [UInt16](repeating: 0, count: b.count)
+                    rk_to_bf16(b, &bRounded, b.count)
+                    let ran = a.withUnsafeBufferPointer { a in
+                        b.withUnsafeBufferPointer { b in
+                            bRounded.withUnsafeBufferPointer { rounded in
+                                c.withUnsafeMutableBufferPointer { c in
+                                    bf16Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                             a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
+                                             bRounded: useRounded ? rounded.baseAddress! : nil, beta: beta, c: c.baseAddress!, ldc: n)
+                                }
+                            }
+                        }
+                    }
+                    #expect(ran)
+                    let worst = zip(c, reference).map { abs(Double($0) - $1) / max(1, abs($1)) }.max()!
+                    #expect(worst < 1e-5, "m \(m) n \(n) k \(k) α \(alpha) β \(beta) rounded B \(useRounded): \(worst)")
+                }
+            }
+        }
+    }
+
+    /// A weight's rounding is kept while parameters do not change, and remade after.
+    @Test func weightRoundingFollowsParameterChanges() {
+        let w = Tensor([1, 2, 3, 1 + 0x1p-6], shape: [2, 2])
+        let first = w.bf16Rounding()
+        #expect((0..<4).map { rk_from_bf16(first[$0]) } == [1, 2, 3, 1 + 0x1p-6])
+        w.pointer[0] = 5
+        Engine.parametersChanged()
+        let second = w.bf16Rounding()
+        #expect(rk_from_bf16(second[0]) == 5)
+    }
+}
