@@ -5,8 +5,10 @@
 #   scripts/bench_vs_reference.sh [a|b|ab] [train|decode|all]
 #
 # Decoding is measured twice on Recur's side: float32, and with int8 products (`--int8`, as a
-# bundle from `recur quantize` decodes); the reference decodes in float32. Peak resident
-# memory of training is read for both (PyTorch's with /usr/bin/time).
+# bundle from `recur quantize` decodes); the reference decodes in float32. Training likewise:
+# float32, and with bf16 products (`--bf16`, as `training.precision: bf16`); the reference
+# trains in float32. Peak resident memory of training is read for both (PyTorch's with
+# /usr/bin/time).
 #
 # Needs the reference's venv (see its README): python3 -m venv ~/torchref-venv &&
 # ~/torchref-venv/bin/pip install torch numpy threadpoolctl. Run on a quiet machine: the
@@ -25,6 +27,7 @@ for config in a b; do
     size=$([ $config = a ] && echo 256 || echo 512)
     if [ "$what" != decode ]; then
         .build/release/recur bench train --config $config --threads 2 --format json > "$out/recur-train-$config.json"
+        .build/release/recur bench train --config $config --threads 2 --format json --bf16 > "$out/recur-train-bf16-$config.json"
         /usr/bin/time -f %M -o "$out/torch-train-$config.maxrss" \
             "$python" "$reference/ref_s2s.py" bench --E $size --H $size --threads 2 --what train --json "$out/torch-train-$config.json" >/dev/null
     fi
@@ -48,6 +51,10 @@ for c in "ab":
     if rt and tt:
         r = sorted(rt["tokensPerSecondRepeats"])[1]; t = tt["train_tok_per_s"]["median"]
         print(f"| {c.upper()} | train, target tok/s | {r:.0f} | {t:.0f} | {r/t:.2f}× |")
+        rb = load(f"recur-train-bf16-{c}.json")
+        if rb:
+            b = sorted(rb["tokensPerSecondRepeats"])[1]
+            print(f"| {c.upper()} | train, target tok/s (Recur bf16) | {b:.0f} | {t:.0f} | {b/t:.2f}× |")
         rss = os.path.join(out, f"torch-train-{c}.maxrss")
         t = int(open(rss).read().split()[-1]) / 1024 if os.path.exists(rss) else None
         print(f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | {t:.0f} | {rt['peakResidentMiB']/t:.2f}× |" if t else f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | – | |")

@@ -73,6 +73,12 @@ func gemm(
 /// blocks of C's rows (dense blocks, which oneDNN's brgemm kernels take; blocks of columns
 /// would not be) on the same threads. A block oneDNN turns down runs in FP32. False if there
 /// is no memory for the rounded operands, with C unchanged.
+///
+/// oneDNN compiles a kernel for every shape, and batches of sentences come in every length: so
+/// that the number of shapes stays small, rows go in blocks whose sizes are 64 or powers of two
+/// (`bf16RowBlocks`), and a weight gradient's K (the batch's tokens) in power-of-two slices
+/// that accumulate. (Before, a Multi30k training compiled a kernel for every batch's token
+/// count and held 2 GB of them.)
 func bf16Gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, bRounded: UnsafePointer<UInt16>?, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
@@ -82,8 +88,9 @@ func bf16Gemm(
     guard rk_bf16_buffers(m * k, bRounded == nil ? k * n : 0, &a16, &b16) != 0, let a16,
         let bValues = bRounded ?? b16.map({ UnsafePointer($0) })
     else { return false }
-    let pieces = Engine.threadCount > 1 && m * n * k >= Engine.minimumSplitProduct ? min(Engine.threadCount, max(1, m / 16)) : 1
-    // A and B as stored: (rows, columns, row stride).
+    let split = Engine.threadCount > 1 && m * n * k >= Engine.minimumSplitProduct
+    let pieces = split ? Engine.threadCount : 1
+    // A and B as stored: (rows, columns, row stride); rounded, they are contiguous.
     let aStored = transposeA ? (k, m, lda) : (m, k, lda)
     let bStored = transposeB ? (n, k, ldb) : (k, n, ldb)
     let convert = UnsafeSendableBox { (piece: Int) in
@@ -92,26 +99,72 @@ func bf16Gemm(
             rk_to_bf16_rows(end - start, columns, x + start * ld, ld, y + start * columns)
         }
     }
-    let multiply = UnsafeSendableBox { (piece: Int) in
-        // Blocks of whole multiples of 16 rows keep the kernels on full tiles.
-        let start = (m * piece / pieces) & ~15, end = piece == pieces - 1 ? m : (m * (piece + 1) / pieces) & ~15
-        guard start < end else { return }
-        let cBlock = c + start * ldc
-        let aBlock = transposeA ? a16 + start : a16 + start * k
-        if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, end - start, n, k, alpha, aBlock, transposeA ? m : k,
-                          bValues, beta, cBlock, ldc) == 0 {
-            cblas_sgemm(
-                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(end - start), Int32(n), Int32(k), alpha, transposeA ? a + start : a + start * lda, Int32(lda),
-                b, Int32(ldb), beta, cBlock, Int32(ldc))
+    let rowBlocks = bf16RowBlocks(m, pieces: split ? Engine.threadCount : 1)
+    // Only a stored-transposed A (a weight's gradient, K = the batch's tokens) varies in K.
+    let depthSlices = transposeA ? powerOfTwoSlices(k) : [0..<k]
+    let aRowStride = transposeA ? m : k, bRowStride = transposeB ? k : n
+    let multiply = UnsafeSendableBox { (block: Int) in
+        let rows = rowBlocks[block]
+        let cBlock = c + rows.lowerBound * ldc
+        for (index, depth) in depthSlices.enumerated() {
+            let blockBeta = index == 0 ? beta : 1
+            let aBlock = transposeA ? a16 + depth.lowerBound * m + rows.lowerBound : a16 + rows.lowerBound * k
+            let bBlock = transposeB ? bValues + depth.lowerBound : bValues + depth.lowerBound * n
+            if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, n, depth.count, alpha, aBlock, aRowStride,
+                              bBlock, bRowStride, blockBeta, cBlock, ldc) == 0 {
+                let aFloat = transposeA ? a + depth.lowerBound * lda + rows.lowerBound : a + rows.lowerBound * lda
+                let bFloat = transposeB ? b + depth.lowerBound : b + depth.lowerBound * ldb
+                cblas_sgemm(
+                    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(n), Int32(depth.count), alpha, aFloat, Int32(lda), bFloat, Int32(ldb),
+                    blockBeta, cBlock, Int32(ldc))
+            }
         }
     }
     if pieces == 1 {
         convert.value(0)
-        multiply.value(0)
+        for block in rowBlocks.indices { multiply.value(block) }
     } else {
         DispatchQueue.concurrentPerform(iterations: pieces) { convert.value($0) }
-        DispatchQueue.concurrentPerform(iterations: pieces) { multiply.value($0) }
+        DispatchQueue.concurrentPerform(iterations: rowBlocks.count) { multiply.value($0) }
     }
     return true
+}
+
+/// Blocks of `count` rows for bf16 products: 64 rows each (about as fast per row as larger
+/// blocks in oneDNN's kernels, and small enough to share out evenly), or for fewer than 128
+/// rows split in two for `pieces` > 1; what is left over in power-of-two blocks.
+func bf16RowBlocks(_ count: Int, pieces: Int) -> [Range<Int>] {
+    var size = 64
+    if count < 128 {
+        size = 1
+        let target = pieces > 1 ? count / 2 : count
+        while size * 2 <= target { size *= 2 }
+        size = max(size, 1)
+    }
+    var blocks: [Range<Int>] = []
+    var start = 0
+    while count - start >= size {
+        blocks.append(start..<start + size)
+        start += size
+    }
+    for slice in powerOfTwoSlices(count - start) { blocks.append(start + slice.lowerBound..<start + slice.upperBound) }
+    return blocks
+}
+
+/// 0..<count cut into slices whose lengths are distinct powers of two, largest first
+/// (1344 → 1024, 256, 64).
+func powerOfTwoSlices(_ count: Int) -> [Range<Int>] {
+    var slices: [Range<Int>] = []
+    var start = 0
+    var bit = 1
+    while bit * 2 <= count { bit *= 2 }
+    while start < count {
+        if count - start >= bit {
+            slices.append(start..<start + bit)
+            start += bit
+        }
+        bit /= 2
+    }
+    return slices
 }

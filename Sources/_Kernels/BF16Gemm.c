@@ -121,13 +121,15 @@ const char *rk_bf16_unavailable(void) {
 typedef struct {
     int m, n, k, transpose_a, transpose_b, ldc;
     float alpha, beta;
-    int lda;
+    int lda, ldb;
     dnnl_primitive_t primitive;
     size_t scratchpad_size;
     const char *implementation;
 } Cached;
 
-enum { CACHE_CAPACITY = 512 };
+// Row blocks and depth slices of fixed sizes (Tensor/BLAS.swift) keep the shapes to a few
+// hundred; beyond the capacity a primitive serves one call.
+enum { CACHE_CAPACITY = 1024 };
 static Cached cache[CACHE_CAPACITY];
 static int cache_count;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -138,7 +140,7 @@ static int create(Cached *entry) {
     // transposed); B16 is B as stored, contiguous.
     dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
     dnnl_dims_t a_strides = {entry->transpose_a ? 1 : entry->lda, entry->transpose_a ? entry->lda : 1};
-    dnnl_dims_t b_strides = {entry->transpose_b ? 1 : n, entry->transpose_b ? k : 1};
+    dnnl_dims_t b_strides = {entry->transpose_b ? 1 : entry->ldb, entry->transpose_b ? entry->ldb : 1};
     dnnl_dims_t c_strides = {entry->ldc, 1};
     dnnl_memory_desc_t a_md, b_md, c_md;
     dnnl_matmul_desc_t desc;
@@ -165,7 +167,7 @@ static int create(Cached *entry) {
     entry->scratchpad_size = p_dnnl_memory_desc_get_size(p_dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0));
     const char *implementation = NULL;
     p_dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &implementation);
-    entry->implementation = implementation ? strdup(implementation) : "?";
+    entry->implementation = strdup(implementation ? implementation : "?");
     status = p_dnnl_primitive_create(&entry->primitive, pd);
     p_dnnl_primitive_desc_destroy(pd);
     return status == dnnl_success;
@@ -177,7 +179,7 @@ static Cached *lookup(Cached key) {
         Cached *e = &cache[i];
         if (e->m == key.m && e->n == key.n && e->k == key.k && e->transpose_a == key.transpose_a &&
             e->transpose_b == key.transpose_b && e->ldc == key.ldc && e->alpha == key.alpha && e->beta == key.beta &&
-            e->lda == key.lda) {
+            e->lda == key.lda && e->ldb == key.ldb) {
             pthread_mutex_unlock(&cache_lock);
             return e;
         }
@@ -220,19 +222,24 @@ void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t 
 }
 
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
-                   long lda, const uint16_t *b16, float beta, float *c, long ldc) {
+                   long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc) {
     if (rk_bf16_unavailable()) return 0;
     if (!stream && p_dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) return 0;
     if (p_omp_set_num_threads) p_omp_set_num_threads(1);
-    Cached key = {(int)m, (int)n, (int)k, transpose_a, transpose_b, (int)ldc, alpha, beta, (int)lda, NULL, 0, NULL};
-    Cached *entry = lookup(key);
-    if (!entry) return 0;
+    Cached key = {(int)m, (int)n, (int)k, transpose_a, transpose_b, (int)ldc, alpha, beta, (int)lda, (int)ldb, NULL, 0, NULL};
+    Cached *entry = lookup(key), temporary;
+    if (!entry) {
+        // The cache is full (or the shape is refused): a primitive for this call alone.
+        temporary = key;
+        if (!create(&temporary)) return 0;
+        entry = &temporary;
+    }
     void *scratch = entry->scratchpad_size ? reserve(&scratchpad_buffer, entry->scratchpad_size) : NULL;
     if (entry->scratchpad_size && !scratch) return 0;
 
     dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
     dnnl_dims_t a_strides = {transpose_a ? 1 : lda, transpose_a ? lda : 1};
-    dnnl_dims_t b_strides = {transpose_b ? 1 : n, transpose_b ? k : 1};
+    dnnl_dims_t b_strides = {transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
     dnnl_dims_t c_strides = {ldc, 1};
     dnnl_memory_desc_t a_md, b_md, c_md;
     p_dnnl_memory_desc_init_by_strides(&a_md, 2, a_dims, dnnl_bf16, a_strides);
@@ -257,12 +264,16 @@ int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, flo
     if (b_memory) p_dnnl_memory_destroy(b_memory);
     if (c_memory) p_dnnl_memory_destroy(c_memory);
     if (scratch_memory) p_dnnl_memory_destroy(scratch_memory);
+    if (entry == &temporary) {
+        p_dnnl_primitive_destroy(temporary.primitive);
+        free((void *)temporary.implementation);
+    }
     return ok;
 }
 
 const char *rk_bf16_implementation(long m, long n, long k, int transpose_b) {
     if (rk_bf16_unavailable()) return NULL;
-    Cached key = {(int)m, (int)n, (int)k, 0, transpose_b, (int)n, 1, 0, (int)k, NULL, 0, NULL};
+    Cached key = {(int)m, (int)n, (int)k, 0, transpose_b, (int)n, 1, 0, (int)k, transpose_b ? (int)k : (int)n, NULL, 0, NULL};
     Cached *entry = lookup(key);
     return entry ? entry->implementation : NULL;
 }
@@ -281,7 +292,7 @@ void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t 
 }
 
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
-                   long lda, const uint16_t *b16, float beta, float *c, long ldc) {
+                   long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc) {
     return 0;
 }
 

@@ -128,12 +128,12 @@ const char *rk_bf16_unavailable(void);
 // rounded operands (valid until its next call); rk_to_bf16_rows rounds a block of rows into
 // one (contiguous). rk_bf16_matmul computes C (M×N, stride ldc) ← α·op(A16)·op(B16) + β·C with
 // FP32 accumulation on the calling thread: A16 a block of rows of op(A) with row stride lda
-// (transpose_a: stored as columns, column stride lda), B16 contiguous as stored. It returns 0
-// if oneDNN cannot run it (C unchanged).
+// (transpose_a: stored as columns, column stride lda), B16 as stored with row stride ldb. It
+// returns 0 if oneDNN cannot run it (C unchanged).
 int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16);
 void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t *y);
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
-                   long lda, const uint16_t *b16, float beta, float *c, long ldc);
+                   long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc);
 // oneDNN's name for the kernel that serves a shape (as "brg:avx512_core_bf16"), or NULL.
 const char *rk_bf16_implementation(long m, long n, long k, int transpose_b);
 // Round to nearest even, as the hardware's conversion does; and back (exact).
