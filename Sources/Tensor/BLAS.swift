@@ -74,11 +74,10 @@ func gemm(
 /// would not be) on the same threads. A block oneDNN turns down runs in FP32. False if there
 /// is no memory for the rounded operands, with C unchanged.
 ///
-/// oneDNN compiles a kernel for every shape, and batches of sentences come in every length: so
-/// that the number of shapes stays small, rows go in blocks whose sizes are 64 or powers of two
-/// (`bf16RowBlocks`), and a weight gradient's K (the batch's tokens) in power-of-two slices
-/// that accumulate. (Before, a Multi30k training compiled a kernel for every batch's token
-/// count and held 2 GB of them.)
+/// oneDNN compiles a kernel for every shape (tens of microseconds and some memory each), and
+/// batches of sentences come in every length: so that the shapes stay few and the primitive
+/// cache bounded, rows go in blocks whose sizes are 64 or powers of two (`bf16RowBlocks`), and a
+/// weight gradient's K (the batch's tokens) in power-of-two slices that accumulate.
 func bf16Gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, bRounded: UnsafePointer<UInt16>?, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
