@@ -53,11 +53,15 @@ public func checkGradients(
         var worst: (mismatch: GradientMismatch, excess: Float)?
         for i in 0..<x.count {
             let saved = x.pointer[i]
+            // Each change of a value is a change of parameters (bf16 roundings are remade).
             x.pointer[i] = saved + epsilon
+            Engine.parametersChanged()
             let plus = objective()
             x.pointer[i] = saved - epsilon
+            Engine.parametersChanged()
             let minus = objective()
             x.pointer[i] = saved
+            Engine.parametersChanged()
             let numeric = Float((plus - minus) / Double(2 * epsilon))
             let excess = abs(numeric - analytic[i]) - (absolute + relative * max(abs(numeric), abs(analytic[i])))
             if excess > 0, excess > (worst?.excess ?? 0) {

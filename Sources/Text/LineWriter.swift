@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -36,7 +38,9 @@ public final class LineWriter {
             }
             var status = stat()
             if fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFREG && status.st_size > 0 {
-                truncation = BackgroundTask { _ = ftruncate(descriptor, 0) }
+                truncation = BackgroundTask {
+                    guard ftruncate(descriptor, 0) == 0 else { throw TextError.unwritable(file: path, reason: String(cString: strerror(errno))) }
+                }
             }
             name = path
             file = opened
@@ -49,11 +53,20 @@ public final class LineWriter {
         if ownsFile { fclose(file) }
     }
 
-    /// Waits for the file to be emptied; before anything is written.
+    /// Waits for the file to be emptied; before anything is written. Should that have failed,
+    /// it is tried once more here, and failing again stops the program: writing over the start
+    /// of the old contents would leave their tail behind, a file that is neither.
     private func ready() {
         guard let truncation else { return }
-        try? truncation.result()
         self.truncation = nil
+        do {
+            try truncation.result()
+        } catch {
+            if ftruncate(fileno(file), 0) != 0 {
+                FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+                exit(1)
+            }
+        }
     }
 
     /// Writes `line` and a "\n".

@@ -28,6 +28,7 @@ enum ParallelLines {
         input: String, output: String, workerCount: Int, prepare: @escaping @Sendable () throws -> Prepared,
         makeWorker: @escaping @Sendable (Int, Prepared) throws -> LineWorker
     ) throws {
+        try checkDistinct(input: input, output: output)
         let preparing = BackgroundTask(prepare)
         let reader = try BlockReader(path: input)
         var next = try reader.nextBlock()
@@ -59,6 +60,17 @@ enum ParallelLines {
             next = try reader.nextBlock()
         }
         writer.flush()
+    }
+
+    /// Refuses an output that is the input file itself (or a link to it): it would be emptied,
+    /// or overwritten, while it is read.
+    static func checkDistinct(input: String, output: String) throws {
+        guard input != "-", output != "-" else { return }
+        var inputStatus = stat(), outputStatus = stat()
+        guard stat(input, &inputStatus) == 0, stat(output, &outputStatus) == 0 else { return }
+        if inputStatus.st_dev == outputStatus.st_dev && inputStatus.st_ino == outputStatus.st_ino {
+            throw TextError.outputIsInput(input: input, output: output)
+        }
     }
 
     /// `bytes` cut at line ends into up to `count` parts of similar size, each with the number

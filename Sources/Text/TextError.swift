@@ -28,6 +28,8 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
     case compressedAptList(file: String)
     /// A directory without apt lists of one kind (`Packages`, `Translation-en`).
     case missingAptLists(directory: String, kind: String)
+    /// A command asked to write its output over its input.
+    case outputIsInput(input: String, output: String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,8 @@ public enum TextError: Error, Equatable, CustomStringConvertible {
             return "\(file):\(line): \(reason)"
         case .compressedAptList(let file):
             return "\(file): compressed apt list; fetch the lists uncompressed (apt-get -o Acquire::GzipIndexes=false update, as corpora/debian-summaries.sh does) or decompress it first (lz4 -d, gunzip, xz -d)"
+        case .outputIsInput(let input, let output):
+            return "\(output) is the input \(input): the output would overwrite it while it is read; write to another file and rename it"
         case .missingAptLists(let directory, let kind):
             let option = kind == "Translation-en" ? "-o Acquire::Languages=en " : ""
             return "\(directory): no *_\(kind) files; fill the directory with apt-get -o Dir::State::Lists=\(directory) \(option)-o Acquire::GzipIndexes=false update (corpora/debian-summaries.sh does)"

@@ -23,12 +23,18 @@ func runOnThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
 /// A computation started on a thread of its own at `init`; `result()` waits for it and
 /// returns its value or throws its error. Dropped without `result()`, it is still waited for.
 final class BackgroundTask<Value>: @unchecked Sendable {
+    /// Written by the thread, read after joining it. Not `self`: the thread must not keep the
+    /// task alive, or a task dropped early would be released (and join itself) on its thread.
+    private final class Outcome: @unchecked Sendable {
+        var value: Result<Value, Error>?
+    }
     private var thread: pthread_t?
-    private var outcome: Result<Value, Error>?
+    private let outcome = Outcome()
 
     init(_ body: @escaping @Sendable () throws -> Value) {
-        thread = startThread { self.outcome = Result { try body() } }
-        if thread == nil { outcome = Result { try body() } }
+        let outcome = self.outcome
+        thread = startThread { outcome.value = Result { try body() } }
+        if thread == nil { outcome.value = Result { try body() } }
     }
 
     deinit { if let thread { pthread_join(thread, nil) } }
@@ -39,7 +45,7 @@ final class BackgroundTask<Value>: @unchecked Sendable {
             pthread_join(thread, nil)
             self.thread = nil
         }
-        return try outcome!.get()
+        return try outcome.value!.get()
     }
 }
 

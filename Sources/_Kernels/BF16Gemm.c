@@ -9,10 +9,9 @@
 // shapes, conversions included).
 //
 // oneDNN is opened at the first bf16 product, not linked: commands that never train in bf16
-// never load it or its OpenMP runtime, and OpenMP can be told before it starts that the engine
-// splits products across cores itself (one OpenMP thread per call; Tensor/BLAS.swift runs the
-// blocks on GCD's threads, as it does OpenBLAS's). Each call brings its own scratchpad, so the
-// same primitive may run on several threads at once.
+// never load it or its OpenMP runtime. Each call runs on one OpenMP thread (Tensor/BLAS.swift
+// splits products across the cores on GCD's threads, as it does OpenBLAS's) and brings its own
+// scratchpad, so the same primitive may run on several threads at once.
 #include "recur_kernels.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -20,17 +19,22 @@
 #include <string.h>
 
 #if defined(__linux__) && __has_include(<oneapi/dnnl/dnnl.h>)
+#include <oneapi/dnnl/dnnl.h>
+// The C API of oneDNN 2.x (3.0 replaced its operation descriptors).
+#if DNNL_VERSION_MAJOR == 2
 #define RK_HAVE_DNNL 1
 #include <dlfcn.h>
-#include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
 #endif
+#endif
 
-// Round to nearest even, as vcvtneps2bf16 does (NaNs stay NaNs: their mantissa is kept nonzero).
+// Round to nearest even, as vcvtneps2bf16 does: NaNs stay NaNs (their mantissa kept nonzero)
+// and subnormal inputs become zeros of their sign.
 static inline uint16_t to_bf16(float value) {
     uint32_t bits;
     memcpy(&bits, &value, 4);
     if ((bits & 0x7FFFFFFF) > 0x7F800000) return (uint16_t)((bits >> 16) | 0x40);
+    if ((bits & 0x7F800000) == 0) return (uint16_t)((bits >> 16) & 0x8000);
     return (uint16_t)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
 }
 
@@ -76,7 +80,7 @@ float rk_from_bf16(uint16_t value) {
     X(dnnl_post_ops_append_sum) X(dnnl_primitive_desc_create) X(dnnl_primitive_desc_destroy)    \
     X(dnnl_primitive_desc_query_md) X(dnnl_memory_desc_get_size) X(dnnl_primitive_create)       \
     X(dnnl_primitive_destroy) X(dnnl_memory_create) X(dnnl_memory_destroy)                      \
-    X(dnnl_primitive_execute) X(dnnl_primitive_desc_query)
+    X(dnnl_primitive_execute) X(dnnl_primitive_desc_query) X(dnnl_stream_destroy)
 
 #define RK_DECLARE(name) static __typeof__(&name) p_##name;
 RK_DNNL_FUNCTIONS(RK_DECLARE)
@@ -87,10 +91,15 @@ static dnnl_engine_t engine;
 static void (*p_omp_set_num_threads)(int);
 
 static void load(void) {
-    // Read by OpenMP when it starts, which is when oneDNN is opened. Recur runs one OpenMP
-    // thread per call and splits products itself; idle OpenMP threads must not spin.
-    setenv("OMP_NUM_THREADS", "1", 1);
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("avx512bf16")) {
+        snprintf(load_error, sizeof load_error,
+                 "this CPU lacks AVX512_BF16, so oneDNN would emulate bf16 products, slower than FP32 "
+                 "ones: train with precision float32");
+        return;
+    }
+    // OpenMP's thread count is set to 1 on every calling thread before each product (Recur
+    // splits products itself), so no OpenMP worker thread is ever started.
     void *library = dlopen("libdnnl.so.2", RTLD_NOW | RTLD_LOCAL);
     if (!library) {
         snprintf(load_error, sizeof load_error,
@@ -170,6 +179,10 @@ static int create(Cached *entry) {
     entry->implementation = strdup(implementation ? implementation : "?");
     status = p_dnnl_primitive_create(&entry->primitive, pd);
     p_dnnl_primitive_desc_destroy(pd);
+    if (status != dnnl_success) {
+        free((void *)entry->implementation);
+        entry->implementation = NULL;
+    }
     return status == dnnl_success;
 }
 
@@ -194,13 +207,40 @@ static Cached *lookup(Cached key) {
     return result;
 }
 
-// Per-thread buffers for the converted operands and the scratchpad, grown as needed.
+// Per-thread buffers for the rounded operands and the scratchpad, grown as needed, and the
+// thread's oneDNN stream; freed when the thread ends (GCD retires idle workers).
 typedef struct {
     void *data;
     size_t size;
 } Buffer;
-static __thread Buffer a_buffer, b_buffer, scratchpad_buffer;
-static __thread dnnl_stream_t stream;
+typedef struct {
+    Buffer a, b, scratchpad;
+    dnnl_stream_t stream;
+} ThreadState;
+
+static pthread_key_t state_key;
+static pthread_once_t state_key_once = PTHREAD_ONCE_INIT;
+
+static void free_state(void *pointer) {
+    ThreadState *state = pointer;
+    free(state->a.data);
+    free(state->b.data);
+    free(state->scratchpad.data);
+    if (state->stream) p_dnnl_stream_destroy(state->stream);
+    free(state);
+}
+
+static void make_state_key(void) { pthread_key_create(&state_key, free_state); }
+
+static ThreadState *thread_state(void) {
+    pthread_once(&state_key_once, make_state_key);
+    ThreadState *state = pthread_getspecific(state_key);
+    if (!state) {
+        state = calloc(1, sizeof *state);
+        if (state) pthread_setspecific(state_key, state);
+    }
+    return state;
+}
 
 static void *reserve(Buffer *buffer, size_t size) {
     if (buffer->size < size) {
@@ -212,8 +252,10 @@ static void *reserve(Buffer *buffer, size_t size) {
 }
 
 int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16) {
-    *a16 = reserve(&a_buffer, 2 * (size_t)a_count);
-    *b16 = b_count > 0 ? reserve(&b_buffer, 2 * (size_t)b_count) : NULL;
+    ThreadState *state = thread_state();
+    if (!state) return 0;
+    *a16 = reserve(&state->a, 2 * (size_t)a_count);
+    *b16 = b_count > 0 ? reserve(&state->b, 2 * (size_t)b_count) : NULL;
     return *a16 && (b_count == 0 || *b16);
 }
 
@@ -224,7 +266,9 @@ void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t 
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
                    long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc) {
     if (rk_bf16_unavailable()) return 0;
-    if (!stream && p_dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) return 0;
+    ThreadState *state = thread_state();
+    if (!state) return 0;
+    if (!state->stream && p_dnnl_stream_create(&state->stream, engine, dnnl_stream_default_flags) != dnnl_success) return 0;
     if (p_omp_set_num_threads) p_omp_set_num_threads(1);
     Cached key = {(int)m, (int)n, (int)k, transpose_a, transpose_b, (int)ldc, alpha, beta, (int)lda, (int)ldb, NULL, 0, NULL};
     Cached *entry = lookup(key), temporary;
@@ -234,7 +278,7 @@ int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, flo
         if (!create(&temporary)) return 0;
         entry = &temporary;
     }
-    void *scratch = entry->scratchpad_size ? reserve(&scratchpad_buffer, entry->scratchpad_size) : NULL;
+    void *scratch = entry->scratchpad_size ? reserve(&state->scratchpad, entry->scratchpad_size) : NULL;
     if (entry->scratchpad_size && !scratch) return 0;
 
     dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
@@ -259,7 +303,7 @@ int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, flo
              p_dnnl_memory_create(&scratch_memory, &s_md, engine, scratch) == dnnl_success;
         args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
     }
-    if (ok) ok = p_dnnl_primitive_execute(entry->primitive, stream, nargs, args) == dnnl_success;
+    if (ok) ok = p_dnnl_primitive_execute(entry->primitive, state->stream, nargs, args) == dnnl_success;
     if (a_memory) p_dnnl_memory_destroy(a_memory);
     if (b_memory) p_dnnl_memory_destroy(b_memory);
     if (c_memory) p_dnnl_memory_destroy(c_memory);
@@ -281,7 +325,7 @@ const char *rk_bf16_implementation(long m, long n, long k, int transpose_b) {
 #else
 
 const char *rk_bf16_unavailable(void) {
-    return "this build of Recur has no bf16 products: they need oneDNN's headers when Recur is "
+    return "this build of Recur has no bf16 products: they need oneDNN 2.x's headers when Recur is "
            "built ('apt-get install libdnnl-dev', then rebuild)";
 }
 

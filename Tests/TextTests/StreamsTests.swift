@@ -67,6 +67,12 @@ import Testing
         try TextStreams.tokenize(input: input, output: output, options: TokenizerOptions(), bpeCodes: codesPath)
         #expect(try String(contentsOfFile: output, encoding: .utf8) == expected)
         #expect(expected.contains("@@ "))
+
+        // Writing over the input is refused before anything is read or written.
+        #expect(throws: TextError.outputIsInput(input: output, output: output)) {
+            try TextStreams.tokenize(input: output, output: output, options: TokenizerOptions(), bpeCodes: codesPath)
+        }
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == expected)
     }
 
     @Test func applyBPEFileEqualsApplyLine() throws {
