@@ -76,17 +76,25 @@ func gemm(
 ///
 /// oneDNN compiles a kernel for every shape (tens of microseconds and some memory each), and
 /// batches of sentences come in every length: so that the shapes stay few and the primitive
-/// cache bounded, rows go in blocks whose sizes are 64 or powers of two (`bf16RowBlocks`), and a
-/// weight gradient's K (the batch's tokens) in power-of-two slices that accumulate.
+/// cache bounded, rows go in blocks of a multiple of 64 and powers of two (`bf16RowBlocks`),
+/// and a weight gradient's K (the batch's tokens) is padded with zeros to a multiple of 64.
 func bf16Gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, bRounded: UnsafePointer<UInt16>?, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) -> Bool {
+    // A weight's gradient (Aᵀ·B, K = the batch's tokens) gets K padded with zeros to a
+    // multiple of 64, so that its shapes are few.
+    let padsDepth = transposeA && !transposeB && bRounded == nil
+    let kPadded = padsDepth ? (k + 63) & ~63 : k
     var a16: UnsafeMutablePointer<UInt16>?
     var b16: UnsafeMutablePointer<UInt16>?
-    guard rk_bf16_buffers(m * k, bRounded == nil ? k * n : 0, &a16, &b16) != 0, let a16,
+    guard rk_bf16_buffers(m * kPadded, bRounded == nil ? kPadded * n : 0, &a16, &b16) != 0, let a16,
         let bValues = bRounded ?? b16.map({ UnsafePointer($0) })
     else { return false }
+    if kPadded > k {
+        (a16 + k * m).update(repeating: 0, count: (kPadded - k) * m)
+        b16.map { ($0 + k * n).update(repeating: 0, count: (kPadded - k) * n) }
+    }
     let split = Engine.threadCount > 1 && m * n * k >= Engine.minimumSplitProduct
     let pieces = split ? Engine.threadCount : 1
     // A and B as stored: (rows, columns, row stride); rounded, they are contiguous.
@@ -98,57 +106,51 @@ func bf16Gemm(
             rk_to_bf16_rows(end - start, columns, x + start * ld, ld, y + start * columns)
         }
     }
-    let rowBlocks = bf16RowBlocks(m, pieces: split ? Engine.threadCount : 1)
-    // Only a stored-transposed A (a weight's gradient, K = the batch's tokens) varies in K.
-    let depthSlices = transposeA ? powerOfTwoSlices(k) : [0..<k]
+    // Each thread's share of the rows, in power-of-two blocks run one after the other.
+    let rowBlocks = bf16RowBlocks(m, pieces: pieces)
+    let depthSlices = [0..<kPadded]
     let aRowStride = transposeA ? m : k, bRowStride = transposeB ? k : n
-    let multiply = UnsafeSendableBox { (block: Int) in
-        let rows = rowBlocks[block]
-        let cBlock = c + rows.lowerBound * ldc
-        for (index, depth) in depthSlices.enumerated() {
-            let blockBeta = index == 0 ? beta : 1
-            let aBlock = transposeA ? a16 + depth.lowerBound * m + rows.lowerBound : a16 + rows.lowerBound * k
-            let bBlock = transposeB ? bValues + depth.lowerBound : bValues + depth.lowerBound * n
-            if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, n, depth.count, alpha, aBlock, aRowStride,
-                              bBlock, bRowStride, blockBeta, cBlock, ldc) == 0 {
-                let aFloat = transposeA ? a + depth.lowerBound * lda + rows.lowerBound : a + rows.lowerBound * lda
-                let bFloat = transposeB ? b + depth.lowerBound : b + depth.lowerBound * ldb
-                cblas_sgemm(
-                    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(rows.count), Int32(n), Int32(depth.count), alpha, aFloat, Int32(lda), bFloat, Int32(ldb),
-                    blockBeta, cBlock, Int32(ldc))
+    let multiply = UnsafeSendableBox { (piece: Int) in
+        for rows in rowBlocks[piece] {
+            let cBlock = c + rows.lowerBound * ldc
+            for (index, depth) in depthSlices.enumerated() {
+                let blockBeta = index == 0 ? beta : 1
+                let aBlock = transposeA ? a16 + depth.lowerBound * m + rows.lowerBound : a16 + rows.lowerBound * k
+                let bBlock = transposeB ? bValues + depth.lowerBound : bValues + depth.lowerBound * n
+                if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, n, depth.count, alpha, aBlock, aRowStride,
+                                  bBlock, bRowStride, blockBeta, cBlock, ldc) == 0 {
+                    let aFloat = transposeA ? a + depth.lowerBound * lda + rows.lowerBound : a + rows.lowerBound * lda
+                    let bFloat = transposeB ? b + depth.lowerBound : b + depth.lowerBound * ldb
+                    cblas_sgemm(
+                        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                        Int32(rows.count), Int32(n), Int32(depth.count), alpha, aFloat, Int32(lda), bFloat, Int32(ldb),
+                        blockBeta, cBlock, Int32(ldc))
+                }
             }
         }
     }
     if pieces == 1 {
         convert.value(0)
-        for block in rowBlocks.indices { multiply.value(block) }
+        multiply.value(0)
     } else {
         DispatchQueue.concurrentPerform(iterations: pieces) { convert.value($0) }
-        DispatchQueue.concurrentPerform(iterations: rowBlocks.count) { multiply.value($0) }
+        DispatchQueue.concurrentPerform(iterations: pieces) { multiply.value($0) }
     }
     return true
 }
 
-/// Blocks of `count` rows for bf16 products: 64 rows each (about as fast per row as larger
-/// blocks in oneDNN's kernels, and small enough to share out evenly), or for fewer than 128
-/// rows split in two for `pieces` > 1; what is left over in power-of-two blocks.
-func bf16RowBlocks(_ count: Int, pieces: Int) -> [Range<Int>] {
-    var size = 64
-    if count < 128 {
-        size = 1
-        let target = pieces > 1 ? count / 2 : count
-        while size * 2 <= target { size *= 2 }
-        size = max(size, 1)
+/// Blocks of `count` rows for bf16 products, for each of `pieces` threads: the rows shared out
+/// in whole multiples of 16 (full tiles), each share one block of a multiple of 64 rows and
+/// what is left in power-of-two blocks. Few blocks, since every call packs B anew (blocks of
+/// 64 rows, tried, cost 20% of a step), and sizes from a small set.
+func bf16RowBlocks(_ count: Int, pieces: Int) -> [[Range<Int>]] {
+    (0..<pieces).map { piece in
+        let start = piece == 0 ? 0 : (count * piece / pieces) & ~15
+        let end = piece == pieces - 1 ? count : (count * (piece + 1) / pieces) & ~15
+        let length = max(0, end - start), whole = length & ~63
+        return (whole > 0 ? [start..<start + whole] : [])
+            + powerOfTwoSlices(length - whole).map { start + whole + $0.lowerBound..<start + whole + $0.upperBound }
     }
-    var blocks: [Range<Int>] = []
-    var start = 0
-    while count - start >= size {
-        blocks.append(start..<start + size)
-        start += size
-    }
-    for slice in powerOfTwoSlices(count - start) { blocks.append(start + slice.lowerBound..<start + slice.upperBound) }
-    return blocks
 }
 
 /// 0..<count cut into slices whose lengths are distinct powers of two, largest first
