@@ -55,6 +55,19 @@ let minimal = "data:\n  train: corpus/train\n"
         #expect(expected.hasPrefix("r.yaml: not valid YAML") ? got.hasPrefix(expected) : got == expected, "got: \(got)")
     }
 
+    /// Fields added after runs existed leave the stage keys while they hold their defaults,
+    /// so those runs' finished stages stay valid; set, they enter the key.
+    @Test func stageKeysLeaveOutNewFieldsAtTheirDefaults() throws {
+        let plain = try parse(minimal)
+        let model = ExperimentRunner.describeWithoutNewDefaults(plain.model)
+        let training = ExperimentRunner.describeWithoutNewDefaults(plain.training)
+        for field in ["pointerGenerator", "coverage", "coverageLossWeight", "precision"] {
+            #expect(!model.contains(field) && !training.contains(field), "\(field) in a default key")
+        }
+        let bf16 = try parse(minimal, overrides: ["training.precision=bf16"])
+        #expect(ExperimentRunner.describeWithoutNewDefaults(bf16.training).contains("bf16"))
+    }
+
     @Test func overridesAreParsedAndLocated() throws {
         let recipe = try parse(minimal, overrides: ["training.learningRate=0.0005", "model.attention=dot", "evaluation.metrics=[bleu]",
                                                     "decoding.beamSize=1", "name=tuned"])
