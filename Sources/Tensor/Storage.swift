@@ -94,12 +94,21 @@ public final class BufferPool: Sendable {
 
     func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
         let size = Self.sizeClass(count)
-        if let address = state.withLock({ state -> UInt? in
-            guard let address = state.free[size]?.popLast() else { return nil }
-            state.cachedBytes -= size * 4
-            return address
+        // The exact class, or failing that the next few larger ones (up to twice the size):
+        // batches whose shapes vary (a token budget varies the sentences per batch) would
+        // otherwise leave a cache of buffers in every class they visit.
+        if let (address, taken) = state.withLock({ state -> (UInt, Int)? in
+            var candidate = size
+            for _ in 0..<5 where candidate <= 2 * size {
+                if let address = state.free[candidate]?.popLast() {
+                    state.cachedBytes -= candidate * 4
+                    return (address, candidate)
+                }
+                candidate = Self.sizeClass(candidate + 1)
+            }
+            return nil
         }) {
-            return (UnsafeMutablePointer(bitPattern: address)!, size)
+            return (UnsafeMutablePointer(bitPattern: address)!, taken)
         }
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, 64, size * MemoryLayout<Float>.stride) == 0, let raw else {

@@ -57,6 +57,22 @@ import Testing
         }
     }
 
+    /// A request whose size class has no free buffer takes a cached one up to twice its size
+    /// (so batches of varying shapes share buffers), and no larger.
+    @Test func aLargerCachedBufferServesWithinTwice() {
+        let pool = BufferPool()
+        pool.use {
+            _ = Tensor(uninitialized: [1000])  // freed at once into the class of 1024
+            let before = pool.systemAllocations
+            #expect(pool.cachedBytes == 1024 * 4)
+            _ = Tensor(uninitialized: [700])  // class 768: takes the 1024 buffer
+            #expect(pool.systemAllocations == before)
+            _ = Tensor(uninitialized: [400])  // class 448: 1024 is more than twice, so a new one
+            #expect(pool.systemAllocations == before + 1)
+        }
+        pool.trim()
+    }
+
     /// After a warm-up step, a training step takes every buffer from the pool.
     @Test func trainingStepAllocatesNothingInSteadyState() {
         let pool = BufferPool()
