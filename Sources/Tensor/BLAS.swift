@@ -106,26 +106,19 @@ func bf16Gemm(
             rk_to_bf16_rows(end - start, columns, x + start * ld, ld, y + start * columns)
         }
     }
-    // Each thread's share of the rows, in power-of-two blocks run one after the other.
+    // Each thread's share of the rows, in a few blocks run one after the other.
     let rowBlocks = bf16RowBlocks(m, pieces: pieces)
-    let depthSlices = [0..<kPadded]
     let aRowStride = transposeA ? m : k, bRowStride = transposeB ? k : n
     let multiply = UnsafeSendableBox { (piece: Int) in
         for rows in rowBlocks[piece] {
             let cBlock = c + rows.lowerBound * ldc
-            for (index, depth) in depthSlices.enumerated() {
-                let blockBeta = index == 0 ? beta : 1
-                let aBlock = transposeA ? a16 + depth.lowerBound * m + rows.lowerBound : a16 + rows.lowerBound * k
-                let bBlock = transposeB ? bValues + depth.lowerBound : bValues + depth.lowerBound * n
-                if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, n, depth.count, alpha, aBlock, aRowStride,
-                                  bBlock, bRowStride, blockBeta, cBlock, ldc) == 0 {
-                    let aFloat = transposeA ? a + depth.lowerBound * lda + rows.lowerBound : a + rows.lowerBound * lda
-                    let bFloat = transposeB ? b + depth.lowerBound : b + depth.lowerBound * ldb
-                    cblas_sgemm(
-                        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                        Int32(rows.count), Int32(n), Int32(depth.count), alpha, aFloat, Int32(lda), bFloat, Int32(ldb),
-                        blockBeta, cBlock, Int32(ldc))
-                }
+            let aBlock = transposeA ? a16 + rows.lowerBound : a16 + rows.lowerBound * k
+            if rk_bf16_matmul(transposeA ? 1 : 0, transposeB ? 1 : 0, rows.count, n, kPadded, alpha, aBlock, aRowStride,
+                              bValues, bRowStride, beta, cBlock, ldc) == 0 {
+                cblas_sgemm(
+                    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(n), Int32(k), alpha, transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda,
+                    Int32(lda), b, Int32(ldb), beta, cBlock, Int32(ldc))
             }
         }
     }

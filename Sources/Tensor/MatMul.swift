@@ -90,16 +90,14 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         precondition(bias.shape == [product.n], "linear: bias \(bias.shape) for \(product.n) outputs")
         for row in 0..<product.m { (y.pointer + row * product.n).update(from: bias.pointer, count: product.n) }
     }
-    // In bf16 training the weight is rounded once per step, not once per product.
-    let rounded = Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil
-    product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded)
+    // In bf16 training the weight is rounded once per step, not once per product (only
+    // products that `gemm` runs in bf16 use it).
+    let rounded = { Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil }
+    product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded())
     if let tape = Tape.recording(x, weight, bias ?? weight) {
         tape.append(y) {
             guard let dy = y.existingGrad else { return }
-            if x.requiresGrad {
-                let rounded = Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil
-                product.gradientA(dy, weight.pointer, x.gradBuffer, bRounded: rounded)
-            }
+            if x.requiresGrad { product.gradientA(dy, weight.pointer, x.gradBuffer, bRounded: rounded()) }
             if weight.requiresGrad { product.gradientB(dy, x.pointer, weight.gradBuffer) }
             if let bias, bias.requiresGrad { rk_colsum_acc(product.m, product.n, dy, bias.gradBuffer) }
         }

@@ -52,16 +52,18 @@ struct ByteInterner {
     }
 
     private func equals(_ index: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[index]
-        let end = index + 1 < starts.count ? starts[index + 1] : bytes.count
-        guard end - start == key.count else { return false }
-        return key.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, key.baseAddress!, key.count) == 0 }
+        let range = self.range(index)
+        guard range.count == key.count else { return false }
+        return key.isEmpty || bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0 }
+    }
+
+    /// Where the bytes of an id lie in `bytes`.
+    private func range(_ index: Int) -> Range<Int> {
+        starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)
     }
 
     /// The bytes of an id.
-    subscript(index: Int) -> ArraySlice<UInt8> {
-        bytes[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)]
-    }
+    subscript(index: Int) -> ArraySlice<UInt8> { bytes[range(index)] }
 
     private mutating func grow() {
         slots = [Int32](repeating: -1, count: slots.count * 2)

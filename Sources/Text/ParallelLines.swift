@@ -64,7 +64,7 @@ enum ParallelLines {
 
     /// Refuses an output that is the input file itself (or a link to it): it would be emptied,
     /// or overwritten, while it is read.
-    static func checkDistinct(input: String, output: String) throws {
+    private static func checkDistinct(input: String, output: String) throws {
         guard input != "-", output != "-" else { return }
         var inputStatus = stat(), outputStatus = stat()
         guard stat(input, &inputStatus) == 0, stat(output, &outputStatus) == 0 else { return }

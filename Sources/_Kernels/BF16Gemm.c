@@ -62,6 +62,10 @@ void rk_to_bf16(const float *x, uint16_t *y, long n) {
     for (long i = 0; i < n; i++) y[i] = to_bf16(x[i]);
 }
 
+void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t *y) {
+    for (long r = 0; r < rows; r++) rk_to_bf16(x + r * ld, y + r * columns, columns);
+}
+
 float rk_from_bf16(uint16_t value) {
     uint32_t bits = (uint32_t)value << 16;
     float result;
@@ -132,11 +136,13 @@ typedef struct {
     float alpha, beta;
     int lda, ldb;
     dnnl_primitive_t primitive;
+    // The operands' descriptors and the scratchpad's, made once with the primitive.
+    dnnl_memory_desc_t a_md, b_md, c_md, scratchpad_md;
     size_t scratchpad_size;
     const char *implementation;
 } Cached;
 
-// Row blocks and depth slices of fixed sizes (Tensor/BLAS.swift) keep the shapes to a few
+// Row blocks of a few sizes and padded depths (Tensor/BLAS.swift) keep the shapes to a few
 // hundred; beyond the capacity a primitive serves one call.
 enum { CACHE_CAPACITY = 1024 };
 static Cached cache[CACHE_CAPACITY];
@@ -151,12 +157,11 @@ static int create(Cached *entry) {
     dnnl_dims_t a_strides = {entry->transpose_a ? 1 : entry->lda, entry->transpose_a ? entry->lda : 1};
     dnnl_dims_t b_strides = {entry->transpose_b ? 1 : entry->ldb, entry->transpose_b ? entry->ldb : 1};
     dnnl_dims_t c_strides = {entry->ldc, 1};
-    dnnl_memory_desc_t a_md, b_md, c_md;
     dnnl_matmul_desc_t desc;
-    if (p_dnnl_memory_desc_init_by_strides(&a_md, 2, a_dims, dnnl_bf16, a_strides) != dnnl_success ||
-        p_dnnl_memory_desc_init_by_strides(&b_md, 2, b_dims, dnnl_bf16, b_strides) != dnnl_success ||
-        p_dnnl_memory_desc_init_by_strides(&c_md, 2, c_dims, dnnl_f32, c_strides) != dnnl_success ||
-        p_dnnl_matmul_desc_init(&desc, &a_md, &b_md, NULL, &c_md) != dnnl_success)
+    if (p_dnnl_memory_desc_init_by_strides(&entry->a_md, 2, a_dims, dnnl_bf16, a_strides) != dnnl_success ||
+        p_dnnl_memory_desc_init_by_strides(&entry->b_md, 2, b_dims, dnnl_bf16, b_strides) != dnnl_success ||
+        p_dnnl_memory_desc_init_by_strides(&entry->c_md, 2, c_dims, dnnl_f32, c_strides) != dnnl_success ||
+        p_dnnl_matmul_desc_init(&desc, &entry->a_md, &entry->b_md, NULL, &entry->c_md) != dnnl_success)
         return 0;
     dnnl_primitive_attr_t attr;
     if (p_dnnl_primitive_attr_create(&attr) != dnnl_success) return 0;
@@ -173,7 +178,8 @@ static int create(Cached *entry) {
     p_dnnl_primitive_attr_destroy(attr);
     if (post_ops) p_dnnl_post_ops_destroy(post_ops);
     if (status != dnnl_success) return 0;
-    entry->scratchpad_size = p_dnnl_memory_desc_get_size(p_dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0));
+    entry->scratchpad_md = *p_dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+    entry->scratchpad_size = p_dnnl_memory_desc_get_size(&entry->scratchpad_md);
     const char *implementation = NULL;
     p_dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &implementation);
     entry->implementation = strdup(implementation ? implementation : "?");
@@ -259,10 +265,6 @@ int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16) 
     return *a16 && (b_count == 0 || *b16);
 }
 
-void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t *y) {
-    for (long r = 0; r < rows; r++) rk_to_bf16(x + r * ld, y + r * columns, columns);
-}
-
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
                    long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc) {
     if (rk_bf16_unavailable()) return 0;
@@ -270,7 +272,7 @@ int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, flo
     if (!state) return 0;
     if (!state->stream && p_dnnl_stream_create(&state->stream, engine, dnnl_stream_default_flags) != dnnl_success) return 0;
     if (p_omp_set_num_threads) p_omp_set_num_threads(1);
-    Cached key = {(int)m, (int)n, (int)k, transpose_a, transpose_b, (int)ldc, alpha, beta, (int)lda, (int)ldb, NULL, 0, NULL};
+    Cached key = {(int)m, (int)n, (int)k, transpose_a, transpose_b, (int)ldc, alpha, beta, (int)lda, (int)ldb};
     Cached *entry = lookup(key), temporary;
     if (!entry) {
         // The cache is full (or the shape is refused): a primitive for this call alone.
@@ -281,26 +283,14 @@ int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, flo
     void *scratch = entry->scratchpad_size ? reserve(&state->scratchpad, entry->scratchpad_size) : NULL;
     if (entry->scratchpad_size && !scratch) return 0;
 
-    dnnl_dims_t a_dims = {m, k}, b_dims = {k, n}, c_dims = {m, n};
-    dnnl_dims_t a_strides = {transpose_a ? 1 : lda, transpose_a ? lda : 1};
-    dnnl_dims_t b_strides = {transpose_b ? 1 : ldb, transpose_b ? ldb : 1};
-    dnnl_dims_t c_strides = {ldc, 1};
-    dnnl_memory_desc_t a_md, b_md, c_md;
-    p_dnnl_memory_desc_init_by_strides(&a_md, 2, a_dims, dnnl_bf16, a_strides);
-    p_dnnl_memory_desc_init_by_strides(&b_md, 2, b_dims, dnnl_bf16, b_strides);
-    p_dnnl_memory_desc_init_by_strides(&c_md, 2, c_dims, dnnl_f32, c_strides);
     dnnl_memory_t a_memory = NULL, b_memory = NULL, c_memory = NULL, scratch_memory = NULL;
-    int ok = p_dnnl_memory_create(&a_memory, &a_md, engine, (void *)a16) == dnnl_success &&
-             p_dnnl_memory_create(&b_memory, &b_md, engine, (void *)b16) == dnnl_success &&
-             p_dnnl_memory_create(&c_memory, &c_md, engine, c) == dnnl_success;
+    int ok = p_dnnl_memory_create(&a_memory, &entry->a_md, engine, (void *)a16) == dnnl_success &&
+             p_dnnl_memory_create(&b_memory, &entry->b_md, engine, (void *)b16) == dnnl_success &&
+             p_dnnl_memory_create(&c_memory, &entry->c_md, engine, c) == dnnl_success;
     int nargs = 3;
     dnnl_exec_arg_t args[4] = {{DNNL_ARG_SRC, a_memory}, {DNNL_ARG_WEIGHTS, b_memory}, {DNNL_ARG_DST, c_memory}};
     if (ok && entry->scratchpad_size) {
-        dnnl_dims_t s_dims = {(dnnl_dim_t)entry->scratchpad_size};
-        dnnl_dims_t s_strides = {1};
-        dnnl_memory_desc_t s_md;
-        ok = p_dnnl_memory_desc_init_by_strides(&s_md, 1, s_dims, dnnl_u8, s_strides) == dnnl_success &&
-             p_dnnl_memory_create(&scratch_memory, &s_md, engine, scratch) == dnnl_success;
+        ok = p_dnnl_memory_create(&scratch_memory, &entry->scratchpad_md, engine, scratch) == dnnl_success;
         args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, scratch_memory};
     }
     if (ok) ok = p_dnnl_primitive_execute(entry->primitive, state->stream, nargs, args) == dnnl_success;
@@ -317,7 +307,7 @@ int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, flo
 
 const char *rk_bf16_implementation(long m, long n, long k, int transpose_b) {
     if (rk_bf16_unavailable()) return NULL;
-    Cached key = {(int)m, (int)n, (int)k, 0, transpose_b, (int)n, 1, 0, (int)k, transpose_b ? (int)k : (int)n, NULL, 0, NULL};
+    Cached key = {(int)m, (int)n, (int)k, 0, transpose_b, (int)n, 1, 0, (int)k, transpose_b ? (int)k : (int)n};
     Cached *entry = lookup(key);
     return entry ? entry->implementation : NULL;
 }
@@ -330,10 +320,6 @@ const char *rk_bf16_unavailable(void) {
 }
 
 int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16) { return 0; }
-
-void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t *y) {
-    for (long r = 0; r < rows; r++) rk_to_bf16(x + r * ld, y + r * columns, columns);
-}
 
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
                    long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc) {
