@@ -99,5 +99,7 @@ public enum MatrixPrecision: String, Sendable, Codable, CaseIterable {
 public struct UnavailablePrecision: Error, CustomStringConvertible {
     public let precision: MatrixPrecision
     public let reason: String
-    public var description: String { "\(precision.rawValue) matrix products are not available: \(reason)" }
+    public var description: String {
+        "\(precision.rawValue) matrix products are not available: \(reason) (the setting is a recipe's training.precision, or recur bench train --\(precision.rawValue))"
+    }
 }
