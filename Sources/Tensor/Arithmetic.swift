@@ -49,17 +49,19 @@ public func + (a: Tensor, b: Tensor) -> Tensor {
         for p in 0..<a.shape[0] { rk_add_row(q, cols, ap + p * block, bp + p * cols, yp + p * block) }
     }
     if let tape = Tape.recording(a, b) {
+        // Only gradients flow back: neither operand's values are kept.
+        let (gy, ga, gb, count, shape) = (y.gradientSlot, a.gradientSlotIfRequired, b.gradientSlotIfRequired, a.count, a.shape)
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
-            if a.requiresGrad { rk_acc(a.count, 1, dy, a.gradBuffer) }
-            if b.requiresGrad {
+            guard let dy = gy.existing else { return }
+            if let ga { rk_acc(count, 1, dy, ga.buffer) }
+            if let gb {
                 switch kind {
-                case .same: rk_acc(b.count, 1, dy, b.gradBuffer)
-                case .row: rk_colsum_acc(rows, cols, dy, b.gradBuffer)
-                case .column: rk_rowsum_acc(rows, cols, dy, b.gradBuffer)
+                case .same: rk_acc(count, 1, dy, gb.buffer)
+                case .row: rk_colsum_acc(rows, cols, dy, gb.buffer)
+                case .column: rk_rowsum_acc(rows, cols, dy, gb.buffer)
                 case .middle:
-                    let (q, block, db) = (a.shape[1], a.shape[1] * cols, b.gradBuffer)
-                    for p in 0..<a.shape[0] { rk_colsum_acc(q, cols, dy + p * block, db + p * cols) }
+                    let (q, block, db) = (shape[1], shape[1] * cols, gb.buffer)
+                    for p in 0..<shape[0] { rk_colsum_acc(q, cols, dy + p * block, db + p * cols) }
                 }
             }
         }
@@ -74,10 +76,11 @@ public func - (a: Tensor, b: Tensor) -> Tensor {
     let (ap, bp, yp, cols) = (a.pointer, b.pointer, y.pointer, a.lastDimension)
     overRows(a.rowCount, cols) { r, n in rk_sub(n * cols, ap + r * cols, bp + r * cols, yp + r * cols) }
     if let tape = Tape.recording(a, b) {
+        let (gy, ga, gb, count) = (y.gradientSlot, a.gradientSlotIfRequired, b.gradientSlotIfRequired, a.count)
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
-            if a.requiresGrad { rk_acc(a.count, 1, dy, a.gradBuffer) }
-            if b.requiresGrad { rk_acc(b.count, -1, dy, b.gradBuffer) }
+            guard let dy = gy.existing else { return }
+            if let ga { rk_acc(count, 1, dy, ga.buffer) }
+            if let gb { rk_acc(count, -1, dy, gb.buffer) }
         }
     }
     return y
@@ -98,8 +101,9 @@ public func * (a: Tensor, b: Tensor) -> Tensor {
         }
     }
     if let tape = Tape.recording(a, b) {
+        let gy = y.gradientSlot
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
+            guard let dy = gy.existing else { return }
             if a.requiresGrad {
                 let da = a.gradBuffer
                 switch kind {
@@ -128,9 +132,10 @@ public func * (x: Tensor, alpha: Float) -> Tensor {
     let y = Tensor(uninitialized: x.shape)
     rk_scale(x.count, alpha, x.pointer, y.pointer)
     if let tape = Tape.recording(x) {
+        let (gy, gx, count) = (y.gradientSlot, x.gradientSlot, x.count)
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
-            rk_acc(x.count, alpha, dy, x.gradBuffer)
+            guard let dy = gy.existing else { return }
+            rk_acc(count, alpha, dy, gx.buffer)
         }
     }
     return y

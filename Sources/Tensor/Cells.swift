@@ -4,10 +4,11 @@ import _Kernels
 // instead of a dozen elementwise ops. The matrix products that make the gates stay
 // outside (`linear`), where BLAS does them for the whole sequence or batch at once.
 
-/// Scratch for a gradient nobody asked for (a kernel writes every output).
-private func gradientOrScratch(_ t: Tensor) -> (UnsafeMutablePointer<Float>, Tensor?) {
-    if t.requiresGrad { return (t.gradBuffer, nil) }
-    let scratch = Tensor.zeros(t.shape)
+/// The gradient at `slot`, or scratch of `count` zeros for a gradient nobody asked for (a
+/// kernel writes every output).
+private func gradientOrScratch(_ slot: GradientSlot?, count: Int) -> (UnsafeMutablePointer<Float>, Tensor?) {
+    if let slot { return (slot.buffer, nil) }
+    let scratch = Tensor.zeros([count])
     return (scratch.pointer, scratch)
 }
 
@@ -35,11 +36,13 @@ public func lstmCell(gates: Tensor, cell: Tensor) -> (hidden: Tensor, cell: Tens
     }
     if let tape, let acts, let tanhC {
         h.requiresGrad = true  // h and c share one pullback, recorded with c
+        // Saved: the activations, tanh(c'), and c (the previous cell's values); not the gates.
+        let (gh, gc, ggates, gcell) = (h.gradientSlot, c.gradientSlot, gates.gradientSlotIfRequired, cell.gradientSlotIfRequired)
         tape.append(c) {
-            let (dh, dc) = (h.existingGrad, c.existingGrad)
+            let (dh, dc) = (gh.existing, gc.existing)
             guard dh != nil || dc != nil else { return }
-            let (dgates, scratchGates) = gradientOrScratch(gates)
-            let (dcell, scratchCell) = gradientOrScratch(cell)
+            let (dgates, scratchGates) = gradientOrScratch(ggates, count: batch * 4 * hidden)
+            let (dcell, scratchCell) = gradientOrScratch(gcell, count: batch * hidden)
             Parallel.forRows(batch, elementsPerRow: 8 * hidden) { rows in
                 let (r, n) = (rows.lowerBound, rows.count)
                 rk_lstm_backward_acc(n, hidden, acts.pointer + r * 4 * hidden, cell.pointer + r * hidden,
@@ -76,10 +79,12 @@ public func gruCell(inputGates gi: Tensor, hiddenGates gh: Tensor, hidden: Tenso
                        h.pointer + r * size, acts.map { $0.pointer + r * 4 * size })
     }
     if let tape, let acts {
+        // Saved: the activations and h (the previous state's values); not the gate inputs.
+        let (gOut, gInput, gHidden) = (h.gradientSlot, gi.gradientSlotIfRequired, gh.gradientSlotIfRequired)
         tape.append(h) {
-            guard let dh = h.existingGrad else { return }
-            let dgi = gi.requiresGrad ? gi.gradBuffer : nil
-            let dgh = gh.requiresGrad ? gh.gradBuffer : nil
+            guard let dh = gOut.existing else { return }
+            let dgi = gInput?.buffer
+            let dgh = gHidden?.buffer
             let dprev = hidden.requiresGrad ? hidden.gradBuffer : nil
             Parallel.forRows(batch, elementsPerRow: 8 * size) { rows in
                 let (r, n) = (rows.lowerBound, rows.count)

@@ -55,12 +55,14 @@ public func copyMixture(logits: Tensor, attention: Tensor, generation: Tensor, s
         }
     }
     guard let tape = Tape.recording([logits, attention, generation]) else { return y }
+    // Saved: the softmax, the mixture, the attention and p_gen; not the logits or the output.
+    let (gy, glogits) = (y.gradientSlot, logits.gradientSlotIfRequired)
     tape.append(y) {
-        guard let dy = y.existingGrad else { return }
+        guard let dy = gy.existing else { return }
         // u_w = ∂L/∂P_w = dy_w / (P_w + floor); then
         // ∂L/∂p_gen = Σ_{w<V} u_w q_w − Σ_s u_{src_s} a_s, ∂L/∂a_s = (1 − p_gen) u_{src_s},
         // ∂L/∂q_w = p_gen u_w, which the softmax's pullback turns into ∂L/∂logits.
-        let dlogits = logits.requiresGrad ? logits.gradBuffer : nil
+        let dlogits = glogits?.buffer
         let dattention = attention.requiresGrad ? attention.gradBuffer : nil
         let dgeneration = generation.requiresGrad ? generation.gradBuffer : nil
         let (ids, pp, qp, ap, gp) = (UnsafeSendableBox(sourceIDs), mixture.pointer, probabilities.pointer, attention.pointer, generation.pointer)

@@ -50,8 +50,9 @@ public func crossEntropy(
     let scale: Float = reduction == .mean ? 1 / Float(max(tokens, 1)) : 1
     let loss = Tensor(scalar: Float(total) * scale)
     if let tape {
+        let gloss = loss.gradientSlot
         tape.append(loss) {
-            guard let dy = loss.existingGrad else { return }
+            guard let dy = gloss.existing else { return }
             let (dlogits, factor) = (UnsafeSendableBox(logits.gradBuffer), dy[0] * scale)
             targets.withUnsafeBufferPointer { targetPointer in
                 logSumExp.withUnsafeBufferPointer { lse in

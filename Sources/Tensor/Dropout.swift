@@ -13,9 +13,10 @@ extension Tensor {
         let y = Tensor(uninitialized: shape)
         rk_mul(count, pointer, mask.pointer, y.pointer)
         if let tape = Tape.recording(self) {
+            let (gy, gx, count) = (y.gradientSlot, gradientSlot, count)
             tape.append(y) {
-                guard let dy = y.existingGrad else { return }
-                rk_mul_acc(self.count, dy, mask.pointer, self.gradBuffer)
+                guard let dy = gy.existing else { return }
+                rk_mul_acc(count, dy, mask.pointer, gx.buffer)
             }
         }
         return y

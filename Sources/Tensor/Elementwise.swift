@@ -24,10 +24,11 @@ extension Tensor {
         let (x, out) = (pointer, y.pointer)
         chunked(count) { start, n in kernel(n, x + start, out + start) }
         if let tape = Tape.recording(self) {
+            let (gx, count) = (gradientSlot, count)  // the pullback reads y, not x
             tape.append(y) {
                 guard let dy = y.existingGrad else { return }
-                let dx = self.gradBuffer, yp = y.pointer
-                chunked(self.count) { start, n in pullback(n, yp + start, dy + start, dx + start) }
+                let dx = gx.buffer, yp = y.pointer
+                chunked(count) { start, n in pullback(n, yp + start, dy + start, dx + start) }
             }
         }
         return y
@@ -50,8 +51,9 @@ extension Tensor {
         let y = Tensor(uninitialized: shape)
         rk_log(count, pointer, y.pointer)
         if let tape = Tape.recording(self) {
+            let gy = y.gradientSlot
             tape.append(y) {
-                guard let dy = y.existingGrad else { return }
+                guard let dy = gy.existing else { return }
                 rk_div_acc(self.count, dy, self.pointer, self.gradBuffer)  // dx += dy / x
             }
         }
@@ -67,8 +69,9 @@ public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
     let (ap, bp, yp) = (a.pointer, b.pointer, y.pointer)
     for i in 0..<a.count { yp[i] = Swift.min(ap[i], bp[i]) }
     if let tape = Tape.recording(a, b) {
+        let gy = y.gradientSlot
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
+            guard let dy = gy.existing else { return }
             let da = a.requiresGrad ? a.gradBuffer : nil, db = b.requiresGrad ? b.gradBuffer : nil
             for i in 0..<a.count {
                 if a.pointer[i] <= b.pointer[i] { da?[i] += dy[i] } else { db?[i] += dy[i] }

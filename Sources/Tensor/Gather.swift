@@ -14,9 +14,10 @@ extension Tensor {
             (y.pointer + i * width).update(from: pointer + Int(index) * width, count: width)
         }
         if let tape = Tape.recording(self) {
+            let (gy, gw) = (y.gradientSlot, gradientSlot)
             tape.append(y) {
-                guard let dy = y.existingGrad else { return }
-                let dw = self.gradBuffer
+                guard let dy = gy.existing else { return }
+                let dw = gw.buffer
                 for (i, index) in indices.enumerated() where index != paddingIndex {
                     rk_acc(width, 1, dy + i * width, dw + Int(index) * width)
                 }

@@ -64,10 +64,13 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     let c = Tensor(uninitialized: transposeA ? [m, n] : Array(a.shape.dropLast()) + [n])
     product.forward(a.pointer, b.pointer, c.pointer, beta: 0)
     if let tape = Tape.recording(a, b) {
+        // dA reads b's values and dB reads a's: each is kept only when the other needs a gradient.
+        let (gc, ga, gb) = (c.gradientSlot, a.gradientSlotIfRequired, b.gradientSlotIfRequired)
+        let (aKept, bKept) = (gb == nil ? nil : a, ga == nil ? nil : b)
         tape.append(c) {
-            guard let dc = c.existingGrad else { return }
-            if a.requiresGrad { product.gradientA(dc, b.pointer, a.gradBuffer) }
-            if b.requiresGrad { product.gradientB(dc, a.pointer, b.gradBuffer) }
+            guard let dc = gc.existing else { return }
+            if let ga, let bKept { product.gradientA(dc, bKept.pointer, ga.buffer) }
+            if let gb, let aKept { product.gradientB(dc, aKept.pointer, gb.buffer) }
         }
     }
     return c
@@ -95,11 +98,14 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let rounded = { Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil }
     product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded())
     if let tape = Tape.recording(x, weight, bias ?? weight) {
+        // dx reads the weight and dW reads x: x is kept only when the weight needs a gradient.
+        let (gy, gx, gw, gbias) = (y.gradientSlot, x.gradientSlotIfRequired, weight.gradientSlotIfRequired, bias?.gradientSlotIfRequired)
+        let xKept = gw == nil ? nil : x
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
-            if x.requiresGrad { product.gradientA(dy, weight.pointer, x.gradBuffer, bRounded: rounded()) }
-            if weight.requiresGrad { product.gradientB(dy, x.pointer, weight.gradBuffer) }
-            if let bias, bias.requiresGrad { rk_colsum_acc(product.m, product.n, dy, bias.gradBuffer) }
+            guard let dy = gy.existing else { return }
+            if let gx { product.gradientA(dy, weight.pointer, gx.buffer, bRounded: rounded()) }
+            if let gw, let xKept { product.gradientB(dy, xKept.pointer, gw.buffer) }
+            if let gbias { rk_colsum_acc(product.m, product.n, dy, gbias.buffer) }
         }
     }
     return y
@@ -132,11 +138,13 @@ public func batchedMatmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, tr
         }
     }
     if let tape = Tape.recording(a, b) {
+        let (gc, ga, gb) = (c.gradientSlot, a.gradientSlotIfRequired, b.gradientSlotIfRequired)
+        let (aKept, bKept) = (gb == nil ? nil : a, ga == nil ? nil : b)
         tape.append(c) {
-            guard let dc = c.existingGrad else { return }
+            guard let dc = gc.existing else { return }
             for i in 0..<batch {
-                if a.requiresGrad { product.gradientA(dc + i * cSize, b.pointer + i * bSize, a.gradBuffer + i * aSize) }
-                if b.requiresGrad { product.gradientB(dc + i * cSize, a.pointer + i * aSize, b.gradBuffer + i * bSize) }
+                if let ga, let bKept { product.gradientA(dc + i * cSize, bKept.pointer + i * bSize, ga.buffer + i * aSize) }
+                if let gb, let aKept { product.gradientB(dc + i * cSize, aKept.pointer + i * aSize, gb.buffer + i * bSize) }
             }
         }
     }

@@ -5,10 +5,11 @@ extension Tensor {
     public func sum() -> Tensor {
         let y = Tensor(scalar: Float(rk_sum(count, pointer)))
         if let tape = Tape.recording(self) {
+            let (gy, gx, count) = (y.gradientSlot, gradientSlot, count)
             tape.append(y) {
-                guard let dy = y.existingGrad else { return }
-                let dx = self.gradBuffer, g = dy[0]
-                for i in 0..<self.count { dx[i] += g }
+                guard let dy = gy.existing else { return }
+                let dx = gx.buffer, g = dy[0]
+                for i in 0..<count { dx[i] += g }
             }
         }
         return y

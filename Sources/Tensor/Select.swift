@@ -14,11 +14,11 @@ public func rowsWhere(_ condition: [Bool], then a: Tensor, else b: Tensor) -> Te
         (y.pointer + r * width).update(from: (takeA ? a.pointer : b.pointer) + r * width, count: width)
     }
     if let tape = Tape.recording(a, b) {
+        let (gy, ga, gb) = (y.gradientSlot, a.gradientSlotIfRequired, b.gradientSlotIfRequired)
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
+            guard let dy = gy.existing else { return }
             for (r, takeA) in condition.enumerated() {
-                let source = takeA ? a : b
-                if source.requiresGrad { rk_acc(width, 1, dy + r * width, source.gradBuffer + r * width) }
+                if let source = takeA ? ga : gb { rk_acc(width, 1, dy + r * width, source.buffer + r * width) }
             }
         }
     }

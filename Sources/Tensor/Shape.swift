@@ -59,9 +59,10 @@ extension Tensor {
         let y = Tensor(uninitialized: newShape)
         for o in 0..<outer { (y.pointer + o * block).update(from: pointer + o * sourceBlock + start, count: block) }
         if let tape = Tape.recording(self) {
+            let (gy, gx) = (y.gradientSlot, gradientSlot)
             tape.append(y) {
-                guard let dy = y.existingGrad else { return }
-                let dx = self.gradBuffer
+                guard let dy = gy.existing else { return }
+                let dx = gx.buffer
                 for o in 0..<outer { rk_acc(block, 1, dy + o * block, dx + o * sourceBlock + start) }
             }
         }
@@ -90,9 +91,10 @@ extension Tensor {
         let y = Tensor(uninitialized: newShape)
         swapLeadingAxes(p, q, inner, from: pointer, to: y.pointer, accumulate: false)
         if let tape = Tape.recording(self) {
+            let (gy, gx) = (y.gradientSlot, gradientSlot)
             tape.append(y) {
-                guard let dy = y.existingGrad else { return }
-                swapLeadingAxes(q, p, inner, from: dy, to: self.gradBuffer, accumulate: true)
+                guard let dy = gy.existing else { return }
+                swapLeadingAxes(q, p, inner, from: dy, to: gx.buffer, accumulate: true)
             }
         }
         return y
@@ -137,12 +139,13 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
         start += block
     }
     if let tape = Tape.recording(tensors) {
+        let (gy, slots) = (y.gradientSlot, tensors.map(\.gradientSlotIfRequired))
         tape.append(y) {
-            guard let dy = y.existingGrad else { return }
+            guard let dy = gy.existing else { return }
             var start = 0
-            for (t, block) in zip(tensors, blocks) {
-                if t.requiresGrad {
-                    let dt = t.gradBuffer
+            for (slot, block) in zip(slots, blocks) {
+                if let slot {
+                    let dt = slot.buffer
                     for o in 0..<outer { rk_acc(block, 1, dy + o * row + start, dt + o * block) }
                 }
                 start += block

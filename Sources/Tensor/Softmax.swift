@@ -26,9 +26,10 @@ extension Tensor {
             forward(range.count, cols, x + o, m.map { $0 + o }, out + o)
         }
         if let tape = Tape.recording(self) {
+            let gx = gradientSlot  // the pullback reads y, not x
             tape.append(y) {
                 guard let dy = y.existingGrad else { return }
-                let (dx, yp) = (self.gradBuffer, y.pointer)
+                let (dx, yp) = (gx.buffer, y.pointer)
                 Parallel.forRows(rows, elementsPerRow: cols * 8) { range in
                     let o = range.lowerBound * cols
                     pullback(range.count, cols, yp + o, dy + o, dx + o)

@@ -27,8 +27,8 @@ public final class Tensor: @unchecked Sendable {
     /// Whether gradients flow to this tensor. Set it on parameters; ops set it on their
     /// outputs while a tape records.
     public var requiresGrad: Bool
-    /// The gradient of a root tensor, allocated (zeroed) when first needed.
-    private var gradStorage: Storage?
+    /// The gradient of a root tensor, made when first asked for.
+    private var gradientCell: GradientCell?
     /// For a weight matrix: its int8 form, which `linear` uses outside training (set by a
     /// model's quantisation, see `QuantizedMatrix`).
     public var quantized: QuantizedMatrix?
@@ -142,29 +142,39 @@ public final class Tensor: @unchecked Sendable {
     }
 
     private init(gradientOf root: Tensor, view: Tensor, pointer: UnsafeMutablePointer<Float>) {
+        let storage = root.gradientCell!.storage!
         self.shape = view.shape
         self.count = view.count
-        self.storage = root.gradStorage!
-        self.offset = pointer - root.gradStorage!.pointer
+        self.storage = storage
+        self.offset = pointer - storage.pointer
         self.root = nil
         self.requiresGrad = false
+    }
+
+    /// Where this tensor's gradient accumulates, for a pullback to hold instead of the tensor.
+    var gradientSlot: GradientSlot {
+        guard let root else { return GradientSlot(cell: rootGradientCell, offset: 0) }
+        return GradientSlot(cell: root.rootGradientCell, offset: offset - root.offset)
+    }
+
+    /// `gradientSlot` when gradients flow to this tensor, else nil.
+    var gradientSlotIfRequired: GradientSlot? { requiresGrad ? gradientSlot : nil }
+
+    private var rootGradientCell: GradientCell {
+        if let gradientCell { return gradientCell }
+        let cell = GradientCell(count: count)
+        gradientCell = cell
+        return cell
     }
 
     /// The gradient buffer if it exists, without allocating it.
     var existingGrad: UnsafeMutablePointer<Float>? {
         if let root { return root.existingGrad.map { $0 + (offset - root.offset) } }
-        return gradStorage?.pointer
+        return gradientCell?.storage?.pointer
     }
 
     /// The gradient buffer, allocated and zeroed on first use.
-    var gradBuffer: UnsafeMutablePointer<Float> {
-        if let root { return root.gradBuffer + (offset - root.offset) }
-        if let gradStorage { return gradStorage.pointer }
-        let g = Storage(count: count)
-        g.pointer.update(repeating: 0, count: count)
-        gradStorage = g
-        return g.pointer
-    }
+    var gradBuffer: UnsafeMutablePointer<Float> { gradientSlot.buffer }
 
     /// Sets the gradient to zero (keeping its buffer).
     public func zeroGrad() {
@@ -174,8 +184,45 @@ public final class Tensor: @unchecked Sendable {
     /// Drops the gradient buffer.
     public func releaseGrad() {
         precondition(root == nil, "releaseGrad on a view: release its root's")
-        gradStorage = nil
+        gradientCell?.storage = nil
     }
+}
+
+/// The gradient of a root tensor, held apart from the tensor so that a pullback can keep the
+/// one without the other (see `GradientSlot`).
+final class GradientCell {
+    /// Elements: the root tensor's count.
+    let count: Int
+    /// Allocated (zeroed) when first needed.
+    var storage: Storage?
+
+    init(count: Int) { self.count = count }
+
+    /// The buffer, allocated and zeroed on first use.
+    var buffer: UnsafeMutablePointer<Float> {
+        if let storage { return storage.pointer }
+        let g = Storage(count: count)
+        g.pointer.update(repeating: 0, count: count)
+        storage = g
+        return g.pointer
+    }
+}
+
+/// Where a tensor's gradient accumulates (a view's: its region of its root's), without the
+/// tensor. A pullback that reads or adds to gradients but not values holds slots, not
+/// tensors, so values nobody needs go back to the pool as soon as the forward pass drops
+/// them: an LSTM step's gate sums and recurrent products live only until its cell has run,
+/// as PyTorch's autograd saves only the tensors a backward formula reads.
+struct GradientSlot {
+    let cell: GradientCell
+    /// Elements into the root's gradient.
+    let offset: Int
+
+    /// The gradient if one has been allocated.
+    var existing: UnsafeMutablePointer<Float>? { cell.storage.map { $0.pointer + offset } }
+
+    /// The gradient, allocated and zeroed on first use.
+    var buffer: UnsafeMutablePointer<Float> { cell.buffer + offset }
 }
 
 extension Tensor: CustomStringConvertible {

@@ -73,6 +73,32 @@ import Testing
         pool.trim()
     }
 
+    /// A recording keeps the values its pullbacks read and no others: an LSTM step's
+    /// recurrent product, input projection and gate sum go as soon as the cell has run (their
+    /// pullbacks hold only gradient slots); its output stays, since tanh's pullback reads it.
+    @Test func recordingKeepsOnlyTheValuesPullbacksRead() {
+        var g = RandomGenerator(seed: 5)
+        let wIH = Tensor.parameter([16, 3], .glorot, generator: &g), wHH = Tensor.parameter([16, 4], .glorot, generator: &g)
+        let bias = Tensor.parameter([16], .uniform(0.1), generator: &g)
+        let (x, h0, c0) = (Tensor.random([2, 3], seed: 1), Tensor.random([2, 4], seed: 2), Tensor.random([2, 4], seed: 3))
+        weak var projected: Tensor?, recurrent: Tensor?, gates: Tensor?, squashed: Tensor?
+        let tape = Tape()
+        let loss = tape.record { () -> Tensor in
+            let p = linear(x, weight: wIH, bias: bias), r = linear(h0, weight: wHH, bias: nil)
+            let sum = p + r
+            let t = lstmCell(gates: sum, cell: c0).hidden.tanh()
+            (projected, recurrent, gates, squashed) = (p, r, sum, t)
+            return (t * 2).sum()
+        }
+        #expect(projected == nil && recurrent == nil && gates == nil, "values no pullback reads outlive the forward pass")
+        #expect(squashed != nil, "tanh's pullback reads its output")
+        tape.backward(loss)
+        #expect(squashed == nil)
+        // The gradients still arrive: W_ih's is dgates·x, nonzero for this input.
+        #expect(wIH.grad.map { $0.array.contains { $0 != 0 } } == true)
+        #expect(bias.grad != nil && wHH.grad != nil)
+    }
+
     /// After a warm-up step, a training step takes every buffer from the pool.
     @Test func trainingStepAllocatesNothingInSteadyState() {
         let pool = BufferPool()
