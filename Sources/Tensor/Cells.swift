@@ -27,16 +27,15 @@ public func lstmCell(gates: Tensor, cell: Tensor) -> (hidden: Tensor, cell: Tens
     let h = Tensor(uninitialized: [batch, hidden]), c = Tensor(uninitialized: [batch, hidden])
     let tape = Tape.recording(gates, cell)
     let acts = tape == nil ? nil : Tensor(uninitialized: [batch, 4 * hidden])
-    let tanhC = tape == nil ? nil : Tensor(uninitialized: [batch, hidden])
     Parallel.forRows(batch, elementsPerRow: 8 * hidden) { rows in
         let (r, n) = (rows.lowerBound, rows.count)
         rk_lstm_forward(n, hidden, gates.pointer + r * 4 * hidden, cell.pointer + r * hidden,
                         h.pointer + r * hidden, c.pointer + r * hidden,
-                        acts.map { $0.pointer + r * 4 * hidden }, tanhC.map { $0.pointer + r * hidden })
+                        acts.map { $0.pointer + r * 4 * hidden })
     }
-    if let tape, let acts, let tanhC {
+    if let tape, let acts {
         h.requiresGrad = true  // h and c share one pullback, recorded with c
-        // Saved: the activations, tanh(c'), and c (the previous cell's values); not the gates.
+        // Saved: the activations, c and c' (the next step keeps c' anyway); not the gates.
         let (gh, gc, ggates, gcell) = (h.gradientSlot, c.gradientSlot, gates.gradientSlotIfRequired, cell.gradientSlotIfRequired)
         tape.append(c) {
             let (dh, dc) = (gh.existing, gc.existing)
@@ -46,7 +45,7 @@ public func lstmCell(gates: Tensor, cell: Tensor) -> (hidden: Tensor, cell: Tens
             Parallel.forRows(batch, elementsPerRow: 8 * hidden) { rows in
                 let (r, n) = (rows.lowerBound, rows.count)
                 rk_lstm_backward_acc(n, hidden, acts.pointer + r * 4 * hidden, cell.pointer + r * hidden,
-                                     tanhC.pointer + r * hidden, dh.map { $0 + r * hidden }, dc.map { $0 + r * hidden },
+                                     c.pointer + r * hidden, dh.map { $0 + r * hidden }, dc.map { $0 + r * hidden },
                                      dgates + r * 4 * hidden, dcell + r * hidden)
             }
             withExtendedLifetime((scratchGates, scratchCell)) {}

@@ -12,7 +12,8 @@ public enum Reduction: Sendable {
 /// one fused op: log-softmax, the negative log-likelihood and the smoothing term in one pass
 /// over each row. The pullback adds softmax − target distribution straight into the logits'
 /// gradient from each row's saved log-sum-exp: no N × V buffer is held between the passes
-/// (the largest activation of a seq2seq step).
+/// (the largest activation of a seq2seq step), and when nothing else reads the logits the
+/// gradient is written over them.
 ///
 /// With smoothing ε the target distribution is (1 − ε)·onehot(t) + ε/V (Szegedy et al. 2016,
 /// §7; PyTorch's `CrossEntropyLoss(label_smoothing:)`). Rows whose target is `ignoreIndex`
@@ -51,16 +52,23 @@ public func crossEntropy(
     let loss = Tensor(scalar: Float(total) * scale)
     if let tape {
         let gloss = loss.gradientSlot
+        var held: Tensor? = logits  // the pullback's only reference, so that it can tell whether it is the last reader
         tape.append(loss) {
             guard let dy = gloss.existing else { return }
-            let (dlogits, factor) = (UnsafeSendableBox(logits.gradBuffer), dy[0] * scale)
+            // When this pullback alone still holds the logits (a linear layer's output, whose own
+            // pullback keeps only a gradient slot), their gradient takes over their memory,
+            // overwriting the values as it reads them: no second N × V buffer at the peak.
+            let overwrite = isKnownUniquelyReferenced(&held) && held!.canTakeValuesAsGradient
+            let values = held!.pointer
+            let (dlogits, factor) = (UnsafeSendableBox(overwrite ? held!.takeValuesAsGradient() : held!.gradBuffer), dy[0] * scale)
+            held = nil
             targets.withUnsafeBufferPointer { targetPointer in
                 logSumExp.withUnsafeBufferPointer { lse in
-                    let (t, l) = (UnsafeSendableBox(targetPointer.baseAddress!), UnsafeSendableBox(lse.baseAddress!))
+                    let (t, l, x) = (UnsafeSendableBox(targetPointer.baseAddress!), UnsafeSendableBox(lse.baseAddress!), UnsafeSendableBox(values))
                     Parallel.forRows(rows, elementsPerRow: vocab * 4) { range in
                         let o = range.lowerBound
-                        rk_cross_entropy_backward_acc(range.count, vocab, logits.pointer + o * vocab, t.value + o, ignoreIndex,
-                                                      labelSmoothing, l.value + o, factor, dlogits.value + o * vocab)
+                        rk_cross_entropy_backward(range.count, vocab, x.value + o * vocab, t.value + o, ignoreIndex, labelSmoothing,
+                                                  l.value + o, factor, overwrite ? 1 : 0, dlogits.value + o * vocab)
                     }
                 }
             }

@@ -29,6 +29,7 @@ extension Tensor {
         let t = Tensor.zeros(shape)
         t.initialize(initializer, generator: &generator)
         t.requiresGrad = true
+        t.isParameter = true
         return t
     }
 

@@ -18,9 +18,11 @@ final class Storage: @unchecked Sendable {
     /// What a borrowing storage's memory belongs to.
     let owner: AnyObject?
 
-    init(count: Int) {
+    /// - Parameter exactSize: take a buffer of `count`'s own size class, never a larger
+    ///   cached one (for a buffer kept for good: a parameter's gradient).
+    init(count: Int, exactSize: Bool = false) {
         let pool = BufferPool.current
-        (pointer, capacity) = pool.take(count)
+        (pointer, capacity) = pool.take(count, exactSize: exactSize)
         (self.pool, owner) = (pool, nil)
     }
 
@@ -92,24 +94,37 @@ public final class BufferPool: Sendable {
         return (n + quarter - 1) / quarter * quarter
     }
 
-    func take(_ count: Int) -> (UnsafeMutablePointer<Float>, Int) {
+    /// Buffers from this many elements up (1 MiB) count as large: see `take`.
+    static let largeSize = 1 << 18
+
+    func take(_ count: Int, exactSize: Bool = false) -> (UnsafeMutablePointer<Float>, Int) {
         let size = Self.sizeClass(count)
         // The exact class, or failing that the next few larger ones (up to twice the size):
         // batches whose shapes vary (a token budget varies the sentences per batch) would
         // otherwise leave a cache of buffers in every class they visit.
-        if let (address, taken) = state.withLock({ state -> (UInt, Int)? in
+        let (found, evicted) = state.withLock { state -> ((UInt, Int)?, [UInt]) in
             var candidate = size
-            for _ in 0..<5 where candidate <= 2 * size {
+            for _ in 0..<(exactSize ? 1 : 5) where candidate <= 2 * size {
                 if let address = state.free[candidate]?.popLast() {
                     state.cachedBytes -= candidate * 4
-                    return (address, candidate)
+                    return ((address, candidate), [])
                 }
                 candidate = Self.sizeClass(candidate + 1)
             }
-            return nil
-        }) {
-            return (UnsafeMutablePointer(bitPattern: address)!, taken)
+            // A large buffer is about to be made. Cached large ones at least half its size
+            // go back to the system: what they served, this one will serve, and kept they
+            // would sit idle at the peak (a batch's logits, N × V, change class as N does).
+            guard size >= Self.largeSize, !exactSize else { return (nil, []) }
+            var evicted: [UInt] = []
+            for smaller in state.free.keys where smaller >= size / 2 && smaller < size {
+                evicted += state.free[smaller]!
+                state.cachedBytes -= smaller * 4 * state.free[smaller]!.count
+                state.free[smaller] = nil
+            }
+            return (nil, evicted)
         }
+        if let (address, taken) = found { return (UnsafeMutablePointer(bitPattern: address)!, taken) }
+        evicted.forEach { free(UnsafeMutableRawPointer(bitPattern: $0)) }
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, 64, size * MemoryLayout<Float>.stride) == 0, let raw else {
             fatalError("out of memory allocating \(size * 4) bytes for a tensor")

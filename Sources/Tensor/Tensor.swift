@@ -27,6 +27,8 @@ public final class Tensor: @unchecked Sendable {
     /// Whether gradients flow to this tensor. Set it on parameters; ops set it on their
     /// outputs while a tape records.
     public var requiresGrad: Bool
+    /// A model's parameter (`Tensor.parameter`): its gradient buffer is kept from step to step.
+    var isParameter = false
     /// The gradient of a root tensor, made when first asked for.
     private var gradientCell: GradientCell?
     /// For a weight matrix: its int8 form, which `linear` uses outside training (set by a
@@ -162,7 +164,7 @@ public final class Tensor: @unchecked Sendable {
 
     private var rootGradientCell: GradientCell {
         if let gradientCell { return gradientCell }
-        let cell = GradientCell(count: count)
+        let cell = GradientCell(count: count, exactSize: isParameter)
         gradientCell = cell
         return cell
     }
@@ -175,6 +177,19 @@ public final class Tensor: @unchecked Sendable {
 
     /// The gradient buffer, allocated and zeroed on first use.
     var gradBuffer: UnsafeMutablePointer<Float> { gradientSlot.buffer }
+
+    /// Whether `takeValuesAsGradient()` may be called: a whole tensor without a gradient yet,
+    /// whose values live in a buffer of its own.
+    var canTakeValuesAsGradient: Bool { root == nil && existingGrad == nil && storage.owner == nil }
+
+    /// Makes the value buffer the gradient buffer, for a pullback that is the last reader of
+    /// the values and overwrites them with the gradient (the cross-entropy's, over its logits).
+    /// Returns that buffer; the values are the caller's to overwrite.
+    func takeValuesAsGradient() -> UnsafeMutablePointer<Float> {
+        precondition(canTakeValuesAsGradient, "takeValuesAsGradient: a view, a borrowed buffer or a gradient already there")
+        rootGradientCell.storage = storage
+        return storage.pointer
+    }
 
     /// Sets the gradient to zero (keeping its buffer).
     public func zeroGrad() {
@@ -193,15 +208,18 @@ public final class Tensor: @unchecked Sendable {
 final class GradientCell {
     /// Elements: the root tensor's count.
     let count: Int
+    /// Whether the buffer is of its own size class: a parameter's gradient lives for good and
+    /// should not keep a larger buffer that the pool offered once.
+    let exactSize: Bool
     /// Allocated (zeroed) when first needed.
     var storage: Storage?
 
-    init(count: Int) { self.count = count }
+    init(count: Int, exactSize: Bool) { (self.count, self.exactSize) = (count, exactSize) }
 
     /// The buffer, allocated and zeroed on first use.
     var buffer: UnsafeMutablePointer<Float> {
         if let storage { return storage.pointer }
-        let g = Storage(count: count)
+        let g = Storage(count: count, exactSize: exactSize)
         g.pointer.update(repeating: 0, count: count)
         storage = g
         return g.pointer

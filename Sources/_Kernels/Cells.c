@@ -5,12 +5,12 @@
 #include "Vector.h"
 
 KERNEL void rk_lstm_forward(long batch, long hidden, const float *gates, const float *c,
-                            float *h_out, float *c_out, float *acts, float *tanh_c) {
+                            float *h_out, float *c_out, float *acts) {
     const long H = hidden;
     for (long b = 0; b < batch; b++) {
         const float *g = gates + b * 4 * H, *cp = c + b * H;
         float *ho = h_out + b * H, *co = c_out + b * H;
-        float *a = acts ? acts + b * 4 * H : 0, *tc = tanh_c ? tanh_c + b * H : 0;
+        float *a = acts ? acts + b * 4 * H : 0;
         VLOOP(H, {
             vf ig = v_sigmoid(LD(g)), fg = v_sigmoid(LD(g + H));
             vf gg = v_tanh_fast(LD(g + 2 * H)), og = v_sigmoid(LD(g + 3 * H));
@@ -18,21 +18,22 @@ KERNEL void rk_lstm_forward(long batch, long hidden, const float *gates, const f
             vf t = v_tanh_fast(cn);
             ST(co, cn);
             ST(ho, og * t);
-            if (a) { ST(a, ig); ST(a + H, fg); ST(a + 2 * H, gg); ST(a + 3 * H, og); ST(tc, t); }
+            if (a) { ST(a, ig); ST(a + H, fg); ST(a + 2 * H, gg); ST(a + 3 * H, og); }
         });
     }
 }
 
 KERNEL void rk_lstm_backward_acc(long batch, long hidden, const float *acts, const float *c,
-                                 const float *tanh_c, const float *dh_out, const float *dc_out,
+                                 const float *c_out, const float *dh_out, const float *dc_out,
                                  float *dgates, float *dc) {
     const long H = hidden;
     for (long b = 0; b < batch; b++) {
-        const float *a = acts + b * 4 * H, *cp = c + b * H, *tc = tanh_c + b * H;
+        const float *a = acts + b * 4 * H, *cp = c + b * H, *cn = c_out + b * H;
         const float *dho = dh_out ? dh_out + b * H : 0, *dco = dc_out ? dc_out + b * H : 0;
         float *dg = dgates + b * 4 * H, *dcp = dc + b * H;
         VLOOP(H, {
-            vf ig = LD(a), fg = LD(a + H), gg = LD(a + 2 * H), og = LD(a + 3 * H), t = LD(tc);
+            vf ig = LD(a), fg = LD(a + H), gg = LD(a + 2 * H), og = LD(a + 3 * H);
+            vf t = v_tanh_fast(LD(cn));  // as the forward pass computed it
             vf dh = dho ? LD(dho) : splat(0.0f);
             vf dcn = (dco ? LD(dco) : splat(0.0f)) + dh * og * (1.0f - t * t);
             ST(dg, LD(dg) + dcn * gg * ig * (1.0f - ig));

@@ -107,16 +107,24 @@ KERNEL void rk_cross_entropy(long rows, long vocab, const float *logits, const i
     }
 }
 
-KERNEL void rk_cross_entropy_backward_acc(long rows, long vocab, const float *logits, const int32_t *targets,
-                                          int32_t ignore, float smoothing, const float *lse, float scale, float *dlogits) {
+KERNEL void rk_cross_entropy_backward(long rows, long vocab, const float *logits, const int32_t *targets,
+                                      int32_t ignore, float smoothing, const float *lse, float scale, int overwrite,
+                                      float *dlogits) {
     const float uniform = smoothing / (float)vocab;
     for (long r = 0; r < rows; r++) {
         const int32_t t = targets[r];
-        if (t == ignore) continue;
-        const float *xr = logits + r * vocab;
         float *dr = dlogits + r * vocab;
+        if (t == ignore) {
+            if (overwrite) memset(dr, 0, (size_t)vocab * sizeof(float));
+            continue;
+        }
+        const float *xr = logits + r * vocab;
         const float l = lse[r];
-        VLOOP(vocab, ST(dr, LD(dr) + scale * (exp_shifted(ld_live(xr, 0, i, k), l) - uniform)););
+        if (overwrite) {  // element by element, so dr may be xr
+            VLOOP(vocab, ST(dr, scale * (exp_shifted(ld_live(xr, 0, i, k), l) - uniform)););
+        } else {
+            VLOOP(vocab, ST(dr, LD(dr) + scale * (exp_shifted(ld_live(xr, 0, i, k), l) - uniform)););
+        }
         dr[t] -= scale * (1.0f - smoothing);
     }
 }

@@ -99,6 +99,72 @@ import Testing
         #expect(bias.grad != nil && wHH.grad != nil)
     }
 
+    /// Making a large buffer returns cached large ones of at least half its size to the
+    /// system (the new one serves their requests), so a batch's logits, whose size class
+    /// changes with the batch, leave no idle buffer behind.
+    @Test func aNewLargeBufferReplacesSmallerCachedOnes() {
+        let pool = BufferPool()
+        pool.use {
+            _ = Tensor(uninitialized: [300_000])  // class 327,680, cached
+            #expect(pool.cachedBytes == BufferPool.sizeClass(300_000) * 4)
+            _ = Tensor(uninitialized: [500_000])  // class 524,288: made, and the smaller one freed
+            #expect(pool.cachedBytes == BufferPool.sizeClass(500_000) * 4)
+            _ = Tensor(uninitialized: [300_000])  // served by the larger buffer, within twice its size
+            #expect(pool.systemAllocations == 2)
+            _ = Tensor(uninitialized: [1_000])  // small buffers are left alone
+            _ = Tensor(uninitialized: [2_000])
+            #expect(pool.cachedBytes == (BufferPool.sizeClass(500_000) + 1024 + 2048) * 4)
+        }
+        pool.trim()
+    }
+
+    /// A parameter's gradient, kept for good, takes a buffer of its own size class, never a
+    /// larger cached one.
+    @Test func aParameterGradientTakesItsOwnSizeClass() {
+        let pool = BufferPool()
+        pool.use {
+            var g = RandomGenerator(seed: 1)
+            let parameter = Tensor.parameter([700], .zeros, generator: &g)
+            let activation = Tensor(uninitialized: [700])
+            _ = Tensor(uninitialized: [1000])  // a 1024 buffer, cached
+            let before = pool.systemAllocations
+            _ = parameter.gradBuffer  // class 768: not the cached 1024
+            #expect(pool.systemAllocations == before + 1 && pool.cachedBytes == 1024 * 4)
+            _ = activation.gradBuffer  // an activation's gradient may take it
+            #expect(pool.systemAllocations == before + 1 && pool.cachedBytes == 0)
+        }
+        pool.trim()
+    }
+
+    /// When the cross-entropy's pullback is the last reader of the logits, their gradient is
+    /// written over them (one N × V buffer fewer); the gradients are the same either way, rows
+    /// of padding included.
+    @Test func crossEntropyGradientTakesOverTheLogits() {
+        var g = RandomGenerator(seed: 4)
+        let weight = Tensor.parameter([9, 5], .glorot, generator: &g), x = Tensor.random([4, 5], seed: 8)
+        func gradient(keepingLogits: Bool) -> (grad: [Float], allocations: Int) {
+            let pool = BufferPool()
+            defer { pool.trim() }
+            return pool.use {
+                weight.releaseGrad()
+                var kept: Tensor?
+                let tape = Tape()
+                let loss = tape.record { () -> Tensor in
+                    let logits = linear(x, weight: weight, bias: nil)
+                    if keepingLogits { kept = logits }
+                    return crossEntropy(logits: logits, targets: [3, 0, 8, 1], ignoreIndex: 0, labelSmoothing: 0.1).loss
+                }
+                tape.backward(loss)
+                withExtendedLifetime(kept) {}
+                return (weight.grad!.array, pool.systemAllocations)
+            }
+        }
+        let (donated, kept) = (gradient(keepingLogits: false), gradient(keepingLogits: true))
+        #expect(donated.grad == kept.grad)
+        #expect(donated.grad.contains { $0 != 0 })
+        #expect(donated.allocations == kept.allocations - 1)
+    }
+
     /// After a warm-up step, a training step takes every buffer from the pool.
     @Test func trainingStepAllocatesNothingInSteadyState() {
         let pool = BufferPool()

@@ -67,20 +67,22 @@ void rk_cross_entropy(long rows, long vocab, const float *logits, const int32_t 
                       int32_t ignore, float smoothing, float *loss, float *lse);
 // dlogits += scale·(softmax(logits) − q) for the rows rk_cross_entropy saw, from its `lse`
 // (ignored rows unchanged): the gradient computed in the backward pass, so that no N×V
-// buffer waits between the passes.
-void rk_cross_entropy_backward_acc(long rows, long vocab, const float *logits, const int32_t *targets,
-                                   int32_t ignore, float smoothing, const float *lse, float scale, float *dlogits);
+// buffer waits between the passes. With `overwrite`, dlogits = that (ignored rows zero),
+// and dlogits may be logits itself.
+void rk_cross_entropy_backward(long rows, long vocab, const float *logits, const int32_t *targets,
+                               int32_t ignore, float smoothing, const float *lse, float scale, int overwrite,
+                               float *dlogits);
 
 // ---- Fused recurrent cells (PyTorch's gate order and equations) -----------------------
 // LSTM, gates G (B×4H) = x·W_ihᵀ + h·W_hhᵀ + b in the order i, f, g, o:
 //   c' = σ(f)⊙c + σ(i)⊙tanh(g),  h' = σ(o)⊙tanh(c').
-// `acts` (B×4H: σ(i), σ(f), tanh(g), σ(o)) and `tanh_c` (B×H) are saved for the pullback;
-// pass NULL for both when no pullback will run.
+// `acts` (B×4H: σ(i), σ(f), tanh(g), σ(o)) is saved for the pullback (NULL when none will
+// run); the pullback recomputes tanh(c') from c', which the next step keeps anyway.
 void rk_lstm_forward(long batch, long hidden, const float *gates, const float *c,
-                     float *h_out, float *c_out, float *acts, float *tanh_c);
+                     float *h_out, float *c_out, float *acts);
 // dh_out, dc_out may be NULL (treated as zero). Accumulates into dgates (B×4H) and dc (B×H).
 void rk_lstm_backward_acc(long batch, long hidden, const float *acts, const float *c,
-                          const float *tanh_c, const float *dh_out, const float *dc_out,
+                          const float *c_out, const float *dh_out, const float *dc_out,
                           float *dgates, float *dc);
 // GRU, gi (B×3H) = x·W_ihᵀ + b_ih, gh (B×3H) = h·W_hhᵀ + b_hh in the order r, z, n:
 //   r = σ(gi_r+gh_r), z = σ(gi_z+gh_z), n = tanh(gi_n + r⊙gh_n), h' = (1−z)⊙n + z⊙h.
