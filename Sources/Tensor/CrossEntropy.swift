@@ -52,7 +52,9 @@ public func crossEntropy(
     let loss = Tensor(scalar: Float(total) * scale)
     if let tape {
         let gloss = loss.gradientSlot
-        var held: Tensor? = logits  // the pullback's only reference, so that it can tell whether it is the last reader
+        // The pullback's only reference to the logits, so that it can tell whether it is their
+        // last reader; it keeps them (values, or the gradient written over them) until it ends.
+        var held: Tensor? = logits
         tape.append(loss) {
             guard let dy = gloss.existing else { return }
             // When this pullback alone still holds the logits (a linear layer's output, whose own
@@ -61,7 +63,6 @@ public func crossEntropy(
             let overwrite = isKnownUniquelyReferenced(&held) && held!.canTakeValuesAsGradient
             let values = held!.pointer
             let (dlogits, factor) = (UnsafeSendableBox(overwrite ? held!.takeValuesAsGradient() : held!.gradBuffer), dy[0] * scale)
-            held = nil
             targets.withUnsafeBufferPointer { targetPointer in
                 logSumExp.withUnsafeBufferPointer { lse in
                     let (t, l, x) = (UnsafeSendableBox(targetPointer.baseAddress!), UnsafeSendableBox(lse.baseAddress!), UnsafeSendableBox(values))

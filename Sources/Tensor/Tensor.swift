@@ -12,7 +12,9 @@ import Glibc
 ///
 /// Gradients: a tensor with `requiresGrad` that an op reads while a `Tape` records gets its
 /// gradient accumulated by `Tape.backward`. Parameters keep theirs across steps until
-/// `zeroGrad()`; intermediate tensors' gradients go with the tensors.
+/// `zeroGrad()`. A gradient lives in a `GradientCell` apart from the values, so a recorded
+/// pullback keeps the values only of the tensors its formula reads (see `GradientSlot`);
+/// an intermediate tensor's gradient goes when the last pullback holding its slot has run.
 public final class Tensor: @unchecked Sendable {
     /// Dimensions, outermost first; `[]` for a scalar.
     public let shape: [Int]
@@ -179,8 +181,11 @@ public final class Tensor: @unchecked Sendable {
     var gradBuffer: UnsafeMutablePointer<Float> { gradientSlot.buffer }
 
     /// Whether `takeValuesAsGradient()` may be called: a whole tensor without a gradient yet,
-    /// whose values live in a buffer of its own.
-    var canTakeValuesAsGradient: Bool { root == nil && existingGrad == nil && storage.owner == nil }
+    /// whose values live in a buffer of its own that nothing else shares.
+    var canTakeValuesAsGradient: Bool {
+        // The storage must be this tensor's alone: no view of it, no tensor that adopted it.
+        root == nil && offset == 0 && existingGrad == nil && storage.owner == nil && isKnownUniquelyReferenced(&storage)
+    }
 
     /// Makes the value buffer the gradient buffer, for a pullback that is the last reader of
     /// the values and overwrites them with the gradient (the cross-entropy's, over its logits).

@@ -142,7 +142,7 @@ import Testing
     @Test func crossEntropyGradientTakesOverTheLogits() {
         var g = RandomGenerator(seed: 4)
         let weight = Tensor.parameter([9, 5], .glorot, generator: &g), x = Tensor.random([4, 5], seed: 8)
-        func gradient(keepingLogits: Bool) -> (grad: [Float], allocations: Int) {
+        func gradient(keepingLogits: Bool, asView: Bool = false) -> (grad: [Float], allocations: Int) {
             let pool = BufferPool()
             defer { pool.trim() }
             return pool.use {
@@ -150,7 +150,8 @@ import Testing
                 var kept: Tensor?
                 let tape = Tape()
                 let loss = tape.record { () -> Tensor in
-                    let logits = linear(x, weight: weight, bias: nil)
+                    let product = linear(x, weight: weight, bias: nil)
+                    let logits = asView ? product.reshaped([2, 2, 9]).reshaped([4, 9]) : product  // a view: not taken over
                     if keepingLogits { kept = logits }
                     return crossEntropy(logits: logits, targets: [3, 0, 8, 1], ignoreIndex: 0, labelSmoothing: 0.1).loss
                 }
@@ -163,6 +164,8 @@ import Testing
         #expect(donated.grad == kept.grad)
         #expect(donated.grad.contains { $0 != 0 })
         #expect(donated.allocations == kept.allocations - 1)
+        let view = gradient(keepingLogits: false, asView: true)
+        #expect(view.grad == kept.grad)
     }
 
     /// After a warm-up step, a training step takes every buffer from the pool.
