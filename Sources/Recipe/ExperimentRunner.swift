@@ -160,6 +160,7 @@ public final class ExperimentRunner {
         }
         try stages.mark("evaluate", key: key, done: false)
         let (bundle, model) = try ModelBundle.load(from: bundleDirectory)
+        model.packForDecoding()
         let translator = try Translator(model: model, bundle: bundle)
         let data = try PreparedData.load(from: PreparedData.directory(directory))
         let evalDirectory = directory.appendingPathComponent("eval")

@@ -165,6 +165,7 @@ public final class Decoder: Layer {
     public func restrictedOutput(_ ids: [Int32]) -> RestrictedOutput {
         let weight = Tape.withoutRecording { outputWeight.gatherRows(ids) }  // (C, D)
         weight.quantized = outputWeight.quantized?.selectingRows(ids)
+        if outputWeight.packed != nil, weight.quantized == nil { weight.packed = PackedMatrix(weight) }
         return RestrictedOutput(ids: ids, weight: weight, bias: Tensor(ids.map { outputBias.pointer[Int($0)] }, shape: [ids.count]))
     }
 

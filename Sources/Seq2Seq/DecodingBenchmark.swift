@@ -24,7 +24,7 @@ public enum DecodingBenchmark {
                            threads: Int, repeats: Int = 3, int8: Bool = false) -> Result {
         Engine.setThreads(threads)
         let model = Seq2SeqModel(.reference(embeddingSize: embeddingSize, hiddenSize: hiddenSize, vocabularySize: vocabularySize), seed: 0)
-        if int8 { model.quantize() }
+        if int8 { model.quantize() } else { model.packForDecoding() }
         let test = TrainingBenchmark.syntheticPairs(512, vocabulary: vocabularySize, seed: 7)
         let lengths = test.targets.map(\.count)
         var options = SearchOptions()

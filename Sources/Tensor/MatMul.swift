@@ -80,12 +80,16 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 /// broadcast into the output first and the product accumulates onto it.
 ///
 /// `x` is (…, I), `weight` is O × I (PyTorch's layout), `bias` is (O); the result is (…, O).
-/// A weight with an int8 form (`quantized`) uses it when nothing records a gradient.
+/// A weight with an int8 form (`quantized`) uses it when nothing records a gradient, and one
+/// packed for decoding (`packed`) likewise.
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     precondition(weight.rank == 2 && weight.shape[1] == x.lastDimension,
                  "linear: input \(x.shape) does not fit weight \(weight.shape) (out × in)")
     if let quantized = weight.quantized, Tape.recording(x, weight, bias ?? weight) == nil {
         return quantized.linear(x, bias: bias)
+    }
+    if let packed = weight.packed, packed.isCurrent, Tape.recording(x, weight, bias ?? weight) == nil {
+        return packed.linear(x, bias: bias)
     }
     let product = Product(m: x.rowCount, n: weight.shape[0], k: x.lastDimension, transposeA: false, transposeB: true)
     let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [product.n])

@@ -36,6 +36,9 @@ public final class Tensor: @unchecked Sendable {
     /// For a weight matrix: its int8 form, which `linear` uses outside training (set by a
     /// model's quantisation, see `QuantizedMatrix`).
     public var quantized: QuantizedMatrix?
+    /// For a weight matrix: its FP32 values packed for `rk_gemm_nt_packed`, which `linear`
+    /// uses outside training while the parameters are unchanged (see `PackedMatrix`).
+    public var packed: PackedMatrix?
     /// For a weight matrix in bf16 training: its rounding to bf16, made by `linear` and
     /// remade after parameters change (see `bf16Rounding`).
     var bf16Form: BF16Form?

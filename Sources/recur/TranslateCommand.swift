@@ -93,6 +93,7 @@ struct DecodingArguments: ParsableArguments {
             if bundle.settings.quantization == .int8 && !QuantizedMatrix.hasFastKernels {
                 warn("\(model) is an int8 bundle, and this CPU lacks AVX512-VNNI: its products run on a slow portable path; the float32 bundle will be faster here")
             }
+            loaded.packForDecoding()
             let translator = try Translator(model: loaded, bundle: bundle)
             if shortlist {
                 guard let list = bundle.shortlist else {

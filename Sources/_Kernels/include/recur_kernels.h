@@ -121,6 +121,19 @@ long rk_int8_packed_index(long n, long k, long kp);
 void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w,
                      const float *sw, const int32_t *wsum, const float *bias, float *y, long ldy);
 
+// ---- FP32 products with a weight packed once (decoding) ---------------------------------
+// W (N×K, row stride ldw) packed for x·Wᵀ: blocks of 16 rows, each input's 16 weights
+// together (rk_packed_nt_index), zero rows up to a multiple of 16; rk_packed_nt_count floats,
+// 64-byte aligned for rk_gemm_nt_packed.
+long rk_packed_nt_index(long n, long c, long k);
+long rk_packed_nt_count(long n, long k);
+void rk_pack_nt(long n, long k, const float *w, long ldw, float *packed);
+// y (M×N, stride ldy) (+)= x (M×K, stride ldx)·Wᵀ + bias (bias may be NULL), for the first N
+// rows of a packed W (pass the packed pointer advanced by whole blocks: (n0 / 16)·16·K floats).
+// AVX-512 where the CPU has it, else a portable loop.
+void rk_gemm_nt_packed(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+                       float *y, long ldy, int accumulate);
+
 // ---- bf16 products (mixed-precision training) -------------------------------------------
 // NULL when bf16 products can run here; otherwise why not, in words a person can act on
 // (oneDNN missing, or Recur built without its headers). Opens oneDNN on first use.

@@ -1,0 +1,26 @@
+import Tensor
+
+extension Seq2SeqModel {
+    /// The weight matrices that products read: every matrix parameter but the embedding tables
+    /// (which lookups read), and the target table when the output layer shares it.
+    var productWeights: [Tensor] {
+        parameters.map(\.tensor).filter { tensor in
+            tensor.rank == 2 && tensor !== encoder.embedding.weight
+                && (tensor !== decoder.embedding.weight || config.tieTargetEmbeddings)
+        }
+    }
+
+    /// Packs every product weight for FP32 decoding (`PackedMatrix`): a model loaded to
+    /// translate calls this once. Training, or any change of the parameters, leaves the packed
+    /// forms unused (they are checked against the parameters' generation), so it is never wrong,
+    /// only idle. Weights with an int8 form keep it. Returns the number of matrices packed.
+    @discardableResult
+    public func packForDecoding() -> Int {
+        var count = 0
+        for tensor in productWeights where tensor.quantized == nil {
+            tensor.packed = PackedMatrix(tensor)
+            count += 1
+        }
+        return count
+    }
+}

@@ -1,0 +1,58 @@
+import Dispatch
+import _Kernels
+
+/// A weight matrix W (N, K) packed once for FP32 products x·Wᵀ (`rk_gemm_nt_packed`), for
+/// decoding. BLAS packs W into its own layout on every call, which for a decoder step's few
+/// rows costs a third as much as the product; packed when the model is loaded, W is only read.
+///
+/// A parameter carries one in `Tensor.packed` (`Seq2SeqModel.packForDecoding`); `linear` uses
+/// it when no tape records and the parameters have not changed since it was made, and the
+/// FP32 values everywhere else.
+public final class PackedMatrix: @unchecked Sendable {
+    /// N and K.
+    public let rows: Int, columns: Int
+    /// `rk_packed_nt_count(N, K)` floats: blocks of 16 rows, each input's 16 weights together.
+    let panels: UnsafeMutablePointer<Float>
+    /// The parameter generation the values were packed at (see `Engine.parametersChanged`).
+    let generation: Int
+
+    /// Packs a (N, K) weight.
+    public init(_ weight: Tensor) {
+        precondition(weight.rank == 2, "PackedMatrix: a weight matrix, got shape \(weight.shape)")
+        (rows, columns) = (weight.shape[0], weight.shape[1])
+        let count = rk_packed_nt_count(rows, columns)
+        panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: count)
+        rk_pack_nt(rows, columns, weight.pointer, columns, panels)
+        generation = Engine.parameterGeneration
+    }
+
+    deinit { panels.deallocate() }
+
+    /// Whether the packing still matches the parameters' values.
+    var isCurrent: Bool { generation == Engine.parameterGeneration }
+
+    /// x·Wᵀ + bias for x (…, K): (…, N). Records nothing.
+    public func linear(_ x: Tensor, bias: Tensor?) -> Tensor {
+        precondition(x.lastDimension == columns, "packed linear: input \(x.shape) does not fit weight (\(rows), \(columns))")
+        if let bias { precondition(bias.shape == [rows], "packed linear: bias \(bias.shape) for \(rows) outputs") }
+        let m = x.rowCount
+        let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [rows])
+        guard m > 0 else { return y }
+        let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, from a multiple of 32
+            rk_gemm_nt_packed(m, block.count, self.columns, x.pointer, self.columns, self.panels + block.lowerBound * self.columns,
+                              bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, self.rows, 0)
+        }
+        let threads = Engine.threadCount, work = m * rows * columns
+        let pieces = work >= Engine.minimumSplitProduct ? min(threads, max(1, rows / 64)) : 1
+        if pieces == 1 {
+            run.value(0..<rows)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                let start = (rows * piece / pieces) & ~31, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~31
+                run.value(start..<end)
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,123 @@
+// FP32 x·Wᵀ with W packed once, for decoding. BLAS packs its operands into its own layout on
+// every call, and a decoder step's products are small in M (64 sentences, or a beam's 5 rows)
+// and large in W: there the packing of W costs a third as much as the product itself
+// (`perf` on the decoding benchmark: sgemm_incopy 17% against sgemm_kernel 43%). Packed once
+// when a model is loaded, W is only read.
+//
+// The layout is the int8 kernel's (Int8Gemm.c) with one float per input instead of four bytes:
+// for each block of 16 output rows, k groups of 16 floats, W[n0 + j][c] at
+// ((n0 / 16)·k + c)·16 + j (`rk_packed_nt_index`). A broadcast of x[i][c] and one load of a
+// group then give 16 outputs an FMA each, with no horizontal sums.
+//
+// Not compiled through Vector.h: the fast path needs AVX-512F (chosen at run time, as the int8
+// kernels do); a portable loop serves every other CPU.
+#include "recur_kernels.h"
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+long rk_packed_nt_index(long n, long c, long k) { return ((n / 16) * k + c) * 16 + n % 16; }
+
+long rk_packed_nt_count(long n, long k) { return (n + 15) / 16 * 16 * k; }
+
+void rk_pack_nt(long n, long k, const float *w, long ldw, float *packed) {
+    memset(packed, 0, (size_t)rk_packed_nt_count(n, k) * sizeof(float));
+    for (long r = 0; r < n; r++) {
+        for (long c = 0; c < k; c++) packed[rk_packed_nt_index(r, c, k)] = w[r * ldw + c];
+    }
+}
+
+static int avx512_available(void) {
+#if defined(__x86_64__)
+    static int known = -1;  // a benign race: every thread computes the same answer
+    if (known < 0) {
+        __builtin_cpu_init();
+        known = __builtin_cpu_supports("avx512f");
+    }
+    return known;
+#else
+    return 0;
+#endif
+}
+
+static void gemm_scalar(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+                        float *y, long ldy, int accumulate) {
+    for (long i = 0; i < m; i++) {
+        for (long j = 0; j < n; j++) {
+            float sum = 0;
+            for (long c = 0; c < k; c++) sum += x[i * ldx + c] * packed[rk_packed_nt_index(j, c, k)];
+            float value = sum + (bias ? bias[j] : 0.0f);
+            y[i * ldy + j] = accumulate ? y[i * ldy + j] + value : value;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+
+// `rows` (1–8) rows of y, 32 outputs (two packed blocks): 16 accumulators, and per input 2
+// loads and `rows` broadcasts for 2·rows FMAs. The two blocks (128·k bytes) stream from L2
+// while the tile's rows of x stay in L1.
+static inline __attribute__((always_inline)) void tile(const int rows, long k, const float *x, long ldx, const float *w,
+                                                       int last, const float *bias, float *y, long ldy, int accumulate,
+                                                       __mmask16 mask0, __mmask16 mask1) {
+    __m512 acc0[8], acc1[8];
+    for (int i = 0; i < rows; i++) { acc0[i] = _mm512_setzero_ps(); acc1[i] = _mm512_setzero_ps(); }
+    const float *w0 = w, *w1 = w + 16 * k;
+    for (long c = 0; c < k; c++) {
+        __m512 b0 = _mm512_load_ps(w0 + c * 16), b1 = last ? b0 : _mm512_load_ps(w1 + c * 16);
+        for (int i = 0; i < rows; i++) {
+            __m512 a = _mm512_set1_ps(x[i * ldx + c]);
+            acc0[i] = _mm512_fmadd_ps(a, b0, acc0[i]);
+            if (!last) acc1[i] = _mm512_fmadd_ps(a, b1, acc1[i]);
+        }
+    }
+    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
+    for (int i = 0; i < rows; i++) {
+        float *yi = y + i * ldy;
+        __m512 v0 = _mm512_add_ps(acc0[i], bias0);
+        if (accumulate) v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, yi));
+        _mm512_mask_storeu_ps(yi, mask0, v0);
+        if (!last) {
+            __m512 v1 = _mm512_add_ps(acc1[i], bias1);
+            if (accumulate) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, yi + 16));
+            _mm512_mask_storeu_ps(yi + 16, mask1, v1);
+        }
+    }
+}
+
+static void gemm_avx512(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+                        float *y, long ldy, int accumulate) {
+    for (long j = 0; j < n; j += 32) {
+        long columns = n - j < 32 ? n - j : 32;
+        int last = columns <= 16;  // one block of 16 left
+        __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+        __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns > 16 ? (__mmask16)((1u << (columns - 16)) - 1) : 0;
+        const float *wj = packed + (j / 16) * 16 * k;
+        const float *b = bias ? bias + j : 0;
+        for (long i = 0; i < m; i += 8) {
+            int rows = m - i < 8 ? (int)(m - i) : 8;
+            const float *xi = x + i * ldx;
+            float *yi = y + i * ldy + j;
+            switch (rows) {  // constant row counts, so each case is fully unrolled
+#define TILE(r) case r: tile(r, k, xi, ldx, wj, last, b, yi, ldy, accumulate, mask0, mask1); break;
+            TILE(8) TILE(7) TILE(6) TILE(5) TILE(4) TILE(3) TILE(2) TILE(1)
+#undef TILE
+            }
+        }
+    }
+}
+
+#pragma clang attribute pop
+#endif
+
+void rk_gemm_nt_packed(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+                       float *y, long ldy, int accumulate) {
+#if defined(__x86_64__)
+    if (avx512_available()) { gemm_avx512(m, n, k, x, ldx, packed, bias, y, ldy, accumulate); return; }
+#endif
+    gemm_scalar(m, n, k, x, ldx, packed, bias, y, ldy, accumulate);
+}

@@ -1,0 +1,48 @@
+import Testing
+
+@testable import Tensor
+
+/// FP32 products with a weight packed once: the same numbers as BLAS's, for every tile shape.
+@Suite struct PackedMatrixTests {
+    /// Rows 1–8 and beyond (tiles of 8 and their remainders), outputs in whole and partial
+    /// blocks of 16 and 32, odd depths; with and without bias; split across threads or not.
+    @Test(arguments: [(1, 5, 7), (5, 16, 64), (8, 33, 13), (9, 130, 100), (64, 47, 300), (70, 512, 129)])
+    func productMatchesBLAS(m: Int, n: Int, k: Int) {
+        let x = randomTensor([m, k], seed: 70, in: -2...2), w = randomTensor([n, k], seed: 71, in: -0.5...0.5)
+        let bias = randomTensor([n], seed: 72)
+        let packed = PackedMatrix(w)
+        for b in [bias, nil] {
+            let y = packed.linear(x, bias: b)
+            #expect(y.shape == [m, n])
+            // Only the order of the sums differs from BLAS's.
+            expectClose(y.array, linear(x, weight: w, bias: b).array, tolerance: 2e-5 * Float(k).squareRoot(), "packed product")
+        }
+    }
+
+    /// The layout: weight (r, c) sits in its block of 16 rows, with the 16 rows' weights of
+    /// input c together; rows past N are zero.
+    @Test func layout() {
+        let w = Tensor((0..<(18 * 3)).map(Float.init), shape: [18, 3])
+        let packed = PackedMatrix(w)
+        #expect(packed.panels[0] == 0 && packed.panels[1] == 3 && packed.panels[16] == 1)  // (0,0), (1,0), (0,1)
+        #expect(packed.panels[3 * 16] == w.pointer[16 * 3])  // block 1 starts with row 16, input 0
+        #expect(packed.panels[3 * 16 + 2] == 0)  // row 18 does not exist
+    }
+
+    /// `linear` uses the packed form only while the parameters are as they were packed, and
+    /// never while a tape records.
+    @Test func linearUsesThePackingOnlyWhileCurrent() {
+        var g = RandomGenerator(seed: 5)
+        let w = Tensor.parameter([20, 6], .uniform(0.5), generator: &g), x = randomTensor([3, 6], seed: 6)
+        w.packed = PackedMatrix(w)
+        let before = linear(x, weight: w, bias: nil).array
+        expectClose(before, matmul(x, w, transposeB: true).array, "packed")
+        w.pointer[0] += 1  // an optimiser step, say
+        Engine.parametersChanged()
+        #expect(!w.packed!.isCurrent)
+        expectClose(linear(x, weight: w, bias: nil).array, matmul(x, w, transposeB: true).array, "after a change")
+        let tape = Tape()
+        let y = tape.record { linear(x, weight: w, bias: nil) }
+        #expect(tape.count == 1 && y.requiresGrad)
+    }
+}
