@@ -53,6 +53,16 @@ public final class BeamSearch {
     /// (for benchmarks with an untrained model, which never ends by itself) makes sentence i
     /// end after exactly `forcedLengths[i]` tokens.
     public func search(_ sources: [[Int32]], copySources: [[Int32]]? = nil, forcedLengths: [Int]? = nil) -> [[Hypothesis]] {
+        // A shortlist's candidates and a pointer-generator's extended vocabulary come from the
+        // whole batch: such batches stay whole.
+        guard copySources == nil, shortlist == nil else { return searchBatch(sources, copySources: copySources, forcedLengths: forcedLengths) }
+        return DecodingParts.decode(sources.count, rowsPerSentence: options.beamSize) { range in
+            searchBatch(Array(sources[range]), copySources: nil, forcedLengths: forcedLengths.map { Array($0[range]) })
+        }
+    }
+
+    /// `search` of one batch, on the calling thread (its products split across the engine's).
+    func searchBatch(_ sources: [[Int32]], copySources: [[Int32]]?, forcedLengths: [Int]?) -> [[Hypothesis]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             let k = options.beamSize

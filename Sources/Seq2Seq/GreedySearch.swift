@@ -16,6 +16,19 @@ extension Seq2SeqModel {
     /// - Returns: each sentence's output ids, without `</s>`.
     public func greedy(_ sources: [[Int32]], copySources: [[Int32]]? = nil, maxLength: (Int) -> Int = { 2 * $0 + 10 },
                        forcedLengths: [Int]? = nil, shortlist: LexicalShortlist? = nil) -> [[Int32]] {
+        // As in beam search, batches with a shortlist or copying stay whole (see `DecodingParts`).
+        guard copySources == nil, shortlist == nil else {
+            return greedyBatch(sources, copySources: copySources, maxLength: maxLength, forcedLengths: forcedLengths, shortlist: shortlist)
+        }
+        return DecodingParts.decode(sources.count, rowsPerSentence: 1) { range in
+            greedyBatch(Array(sources[range]), copySources: nil, maxLength: maxLength, forcedLengths: forcedLengths.map { Array($0[range]) },
+                        shortlist: nil)
+        }
+    }
+
+    /// `greedy` of one batch, on the calling thread (its products split across the engine's).
+    func greedyBatch(_ sources: [[Int32]], copySources: [[Int32]]?, maxLength: (Int) -> Int, forcedLengths: [Int]?,
+                     shortlist: LexicalShortlist?) -> [[Int32]] {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             var encoded = encode(SourceBatch(sources))

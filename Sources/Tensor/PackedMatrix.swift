@@ -39,8 +39,11 @@ public final class PackedMatrix: @unchecked Sendable {
         let m = x.rowCount
         let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [rows])
         guard m > 0 else { return y }
+        // x in tiles of 8 rows, each input's 8 values together, once for all threads (pool scratch).
+        let xt = Tensor(uninitialized: [rk_packed_rows_count(m, columns)])
+        rk_pack_rows(m, columns, x.pointer, columns, xt.pointer)
         let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, from a multiple of 32
-            rk_gemm_nt_packed(m, block.count, self.columns, x.pointer, self.columns, self.panels + block.lowerBound * self.columns,
+            rk_gemm_nt_packed(m, block.count, self.columns, xt.pointer, self.panels + block.lowerBound * self.columns,
                               bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, self.rows, 0)
         }
         let threads = Engine.threadCount, work = m * rows * columns

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CBLAS
 import Dispatch
 import _Kernels
@@ -13,8 +16,30 @@ public enum Engine {
         singleThreadedBLAS()
     }
 
-    /// Threads in use.
-    public static var threadCount: Int { threads }
+    /// Threads in use: 1 on a thread working on one part of `inParallelParts`.
+    public static var threadCount: Int { pthread_getspecific(partKey) == nil ? threads : 1 }
+
+    /// Runs `body(part)` for each part in `0..<parts` at once, each on its own thread with the
+    /// engine's kernels kept on that thread: parallelism by whole pieces of work (a batch of
+    /// sentences decoded in halves), with no thread to wake for every product.
+    public static func inParallelParts(_ parts: Int, _ body: (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            let box = UnsafeSendableBox(body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let previous = pthread_getspecific(partKey)
+                pthread_setspecific(partKey, UnsafeRawPointer(bitPattern: 1))
+                defer { pthread_setspecific(partKey, previous) }
+                box.value(part)
+            }
+        }
+    }
+
+    /// Set (non-nil) on a thread while it works on one part of `inParallelParts`.
+    private static let partKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     /// Sets the precision of matrix products (`gemm`) from now on: a setting, made before work
     /// starts. `.bf16` rounds both operands to bfloat16 and accumulates in FP32 (through oneDNN);

@@ -42,12 +42,12 @@ static int avx512_available(void) {
 #endif
 }
 
-static void gemm_scalar(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+static void gemm_scalar(long m, long n, long k, const float *xt, const float *packed, const float *bias,
                         float *y, long ldy, int accumulate) {
     for (long i = 0; i < m; i++) {
         for (long j = 0; j < n; j++) {
             float sum = 0;
-            for (long c = 0; c < k; c++) sum += x[i * ldx + c] * packed[rk_packed_nt_index(j, c, k)];
+            for (long c = 0; c < k; c++) sum += xt[(i / 8 * k + c) * 8 + i % 8] * packed[rk_packed_nt_index(j, c, k)];
             float value = sum + (bias ? bias[j] : 0.0f);
             y[i * ldy + j] = accumulate ? y[i * ldy + j] + value : value;
         }
@@ -58,9 +58,8 @@ static void gemm_scalar(long m, long n, long k, const float *x, long ldx, const 
 #pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
 
 // `rows` (1–8) rows of y, 32 outputs (two packed blocks): 16 accumulators, and per input 2
-// loads and `rows` broadcasts for 2·rows FMAs. The two blocks (128·k bytes) stream from L2
-// while the tile's rows of x stay in L1.
-static inline __attribute__((always_inline)) void tile(const int rows, long k, const float *x, long ldx, const float *w,
+// loads and `rows` broadcasts (from one pointer: x packed by rk_pack_rows) for 2·rows FMAs.
+static inline __attribute__((always_inline)) void tile(const int rows, long k, const float *xt, const float *w,
                                                        int last, const float *bias, float *y, long ldy, int accumulate,
                                                        __mmask16 mask0, __mmask16 mask1) {
     __m512 acc0[8], acc1[8];
@@ -69,7 +68,7 @@ static inline __attribute__((always_inline)) void tile(const int rows, long k, c
     for (long c = 0; c < k; c++) {
         __m512 b0 = _mm512_load_ps(w0 + c * 16), b1 = last ? b0 : _mm512_load_ps(w1 + c * 16);
         for (int i = 0; i < rows; i++) {
-            __m512 a = _mm512_set1_ps(x[i * ldx + c]);
+            __m512 a = _mm512_set1_ps(xt[c * 8 + i]);
             acc0[i] = _mm512_fmadd_ps(a, b0, acc0[i]);
             if (!last) acc1[i] = _mm512_fmadd_ps(a, b1, acc1[i]);
         }
@@ -89,7 +88,7 @@ static inline __attribute__((always_inline)) void tile(const int rows, long k, c
     }
 }
 
-static void gemm_avx512(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+static void gemm_avx512(long m, long n, long k, const float *xt, const float *packed, const float *bias,
                         float *y, long ldy, int accumulate) {
     for (long j = 0; j < n; j += 32) {
         long columns = n - j < 32 ? n - j : 32;
@@ -100,10 +99,10 @@ static void gemm_avx512(long m, long n, long k, const float *x, long ldx, const 
         const float *b = bias ? bias + j : 0;
         for (long i = 0; i < m; i += 8) {
             int rows = m - i < 8 ? (int)(m - i) : 8;
-            const float *xi = x + i * ldx;
+            const float *xi = xt + i * k;
             float *yi = y + i * ldy + j;
             switch (rows) {  // constant row counts, so each case is fully unrolled
-#define TILE(r) case r: tile(r, k, xi, ldx, wj, last, b, yi, ldy, accumulate, mask0, mask1); break;
+#define TILE(r) case r: tile(r, k, xi, wj, last, b, yi, ldy, accumulate, mask0, mask1); break;
             TILE(8) TILE(7) TILE(6) TILE(5) TILE(4) TILE(3) TILE(2) TILE(1)
 #undef TILE
             }
@@ -114,10 +113,22 @@ static void gemm_avx512(long m, long n, long k, const float *x, long ldx, const 
 #pragma clang attribute pop
 #endif
 
-void rk_gemm_nt_packed(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+long rk_packed_rows_count(long m, long k) { return (m + 7) / 8 * 8 * k; }
+
+void rk_pack_rows(long m, long k, const float *x, long ldx, float *xt) {
+    for (long t = 0; t < m; t += 8) {
+        float *block = xt + t * k;
+        long rows = m - t < 8 ? m - t : 8;
+        for (long c = 0; c < k; c++) {
+            for (long i = 0; i < 8; i++) block[c * 8 + i] = i < rows ? x[(t + i) * ldx + c] : 0.0f;
+        }
+    }
+}
+
+void rk_gemm_nt_packed(long m, long n, long k, const float *xt, const float *packed, const float *bias,
                        float *y, long ldy, int accumulate) {
 #if defined(__x86_64__)
-    if (avx512_available()) { gemm_avx512(m, n, k, x, ldx, packed, bias, y, ldy, accumulate); return; }
+    if (avx512_available()) { gemm_avx512(m, n, k, xt, packed, bias, y, ldy, accumulate); return; }
 #endif
-    gemm_scalar(m, n, k, x, ldx, packed, bias, y, ldy, accumulate);
+    gemm_scalar(m, n, k, xt, packed, bias, y, ldy, accumulate);
 }

@@ -63,6 +63,24 @@ func testSources(_ count: Int, seed: UInt64) -> [[Int32]] {
         }
     }
 
+    /// A batch decoded in parts, one per engine thread (`DecodingParts`), gives what the whole
+    /// batch gives on one thread; each part's products stay on its own thread.
+    @Test func partsGiveTheWholeBatchResult() {
+        let sources = testSources(48, seed: 12)
+        let search = BeamSearch(models: [partlyTrained], options: SearchOptions())
+        let whole = search.searchBatch(sources, copySources: nil, forcedLengths: nil), parts = search.search(sources)
+        for (a, b) in zip(whole, parts) {
+            #expect(a.map(\.tokens) == b.map(\.tokens))
+            #expect(zip(a, b).allSatisfy { abs($0.score - $1.score) < 1e-4 })
+        }
+        let limit = SearchOptions().lengthLimit
+        #expect(partlyTrained.greedy(sources, maxLength: limit)
+                == partlyTrained.greedyBatch(sources, copySources: nil, maxLength: limit, forcedLengths: nil, shortlist: nil))
+        let split = DecodingParts.decode(10, rowsPerSentence: 5) { range in [(range, Engine.threadCount)] }
+        #expect(split.map(\.0).flatMap { Array($0) } == Array(0..<10))
+        #expect(split.count == min(Engine.threadCount, 3) && split.allSatisfy { split.count == 1 || $0.1 == 1 })
+    }
+
     /// With a beam as wide as the space of outputs, beam search finds the output that
     /// exhaustive search over every sequence (scored by teacher forcing) finds.
     @Test func wideBeamFindsTheExhaustiveBest() {

@@ -128,10 +128,14 @@ void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx
 long rk_packed_nt_index(long n, long c, long k);
 long rk_packed_nt_count(long n, long k);
 void rk_pack_nt(long n, long k, const float *w, long ldw, float *packed);
-// y (M×N, stride ldy) (+)= x (M×K, stride ldx)·Wᵀ + bias (bias may be NULL), for the first N
-// rows of a packed W (pass the packed pointer advanced by whole blocks: (n0 / 16)·16·K floats).
-// AVX-512 where the CPU has it, else a portable loop.
-void rk_gemm_nt_packed(long m, long n, long k, const float *x, long ldx, const float *packed, const float *bias,
+// x (M×K, stride ldx) in tiles of 8 rows, each input's 8 values together (rows past M zero):
+// rk_packed_rows_count floats.
+long rk_packed_rows_count(long m, long k);
+void rk_pack_rows(long m, long k, const float *x, long ldx, float *xt);
+// y (M×N, stride ldy) (+)= x·Wᵀ + bias (bias may be NULL), from x packed by rk_pack_rows and the
+// first N rows of a packed W (pass the packed pointer advanced by whole blocks: (n0 / 16)·16·K
+// floats). AVX-512 where the CPU has it, else a portable loop.
+void rk_gemm_nt_packed(long m, long n, long k, const float *xt, const float *packed, const float *bias,
                        float *y, long ldy, int accumulate);
 
 // ---- bf16 products (mixed-precision training) -------------------------------------------

@@ -1,0 +1,35 @@
+import Tensor
+
+/// A batch of sentences decoded in contiguous parts, one per engine thread, each part's
+/// products on its own thread.
+///
+/// Splitting each product of a decoder step across the cores wakes a second thread several
+/// times a step, which costs as much as a small product; whole parts of the batch on separate
+/// threads need no wake-up at all. A search gives each sentence the same result in any batch
+/// (a tested property), so the parts change no output.
+enum DecodingParts {
+    /// A part gets at least this many decoder rows (sentences × beam): below it, splitting the
+    /// products of one batch is the better use of the cores.
+    static let minimumRows = 16
+
+    /// `decode(range)`'s results for the ranges of a split of `0..<count`, in order; one call
+    /// over `0..<count` when the batch is too small to split.
+    static func decode<Result>(_ count: Int, rowsPerSentence: Int, _ decode: (Range<Int>) -> [Result]) -> [Result] {
+        let parts = min(Engine.threadCount, count * rowsPerSentence / minimumRows, count)
+        guard parts > 1 else { return decode(0..<count) }
+        var results = [[Result]](repeating: [], count: parts)
+        results.withUnsafeMutableBufferPointer { slots in
+            let box = UnsafeMutableSendableBox(slots.baseAddress!)
+            Engine.inParallelParts(parts) { part in
+                box.pointer[part] = decode(count * part / parts..<count * (part + 1) / parts)
+            }
+        }
+        return results.flatMap { $0 }
+    }
+}
+
+/// A pointer each part writes its own slot of.
+private struct UnsafeMutableSendableBox<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+}
