@@ -51,7 +51,7 @@ func gemm(
             rk_gemm_nt_small(m, columns.count, k, a, lda, b + columns.lowerBound * ldb, ldb, nil, c + columns.lowerBound, ldc, beta == 1 ? 1 : 0)
         }
         if pieces == 1 { return run.value(0..<n) }
-        DispatchQueue.concurrentPerform(iterations: pieces) { piece in run.value(n * piece / pieces..<n * (piece + 1) / pieces) }
+        Workers.run(pieces) { piece in run.value(n * piece / pieces..<n * (piece + 1) / pieces) }
         return
     }
     guard threads > 1, work >= Engine.minimumSplitProduct else {
@@ -62,10 +62,9 @@ func gemm(
     let length = splitRows ? m : n
     // Blocks of whole multiples of 16 keep BLAS's vector kernels on full panels.
     let pieces = min(threads, max(1, length / 16))
-    let box = UnsafeSendableBox(block)
-    DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+    Workers.run(pieces) { piece in
         let start = (length * piece / pieces) & ~15, end = piece == pieces - 1 ? length : (length * (piece + 1) / pieces) & ~15
-        if splitRows { box.value(start..<end, 0..<n) } else { box.value(0..<m, start..<end) }
+        if splitRows { block(rows: start..<end, columns: 0..<n) } else { block(rows: 0..<m, columns: start..<end) }
     }
 }
 

@@ -51,7 +51,7 @@ public final class PackedMatrix: @unchecked Sendable {
         if pieces == 1 {
             run.value(0..<rows)
         } else {
-            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            Workers.run(pieces) { piece in
                 let start = (rows * piece / pieces) & ~31, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~31
                 run.value(start..<end)
             }

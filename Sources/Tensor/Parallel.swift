@@ -100,13 +100,7 @@ enum Parallel {
             body(0..<rows)
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let box = UnsafeSendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: threads) { chunk in
-                let start = rows * chunk / threads, end = rows * (chunk + 1) / threads
-                box.value(start..<end)
-            }
-        }
+        Workers.run(threads) { chunk in body(rows * chunk / threads..<rows * (chunk + 1) / threads) }
     }
 }
 

@@ -107,7 +107,7 @@ public final class QuantizedMatrix: @unchecked Sendable {
             let threads = Engine.threadCount, work = m * rows * columns
             let pieces = work >= 4 * Engine.minimumSplitProduct ? min(threads, max(1, rows / 64)) : 1
             if pieces == 1 { return run.value(0..<rows) }
-            DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            Workers.run(pieces) { piece in
                 let start = (rows * piece / pieces) & ~31, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~31
                 run.value(start..<end)
             }

@@ -10,3 +10,9 @@ int rk_cpu_supported(void) {
     return 1;
 #endif
 }
+
+void rk_spin_pause(void) {
+#if defined(__x86_64__)
+    __builtin_ia32_pause();
+#endif
+}

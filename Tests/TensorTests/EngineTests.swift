@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Testing
 
 @testable import Tensor
@@ -166,6 +168,23 @@ import Testing
         #expect(donated.allocations == kept.allocations - 1)
         let view = gradient(keepingLogits: false, asView: true)
         #expect(view.grad == kept.grad)
+    }
+
+    /// `Workers.run` runs every piece exactly once before it returns: pieces posted back to
+    /// back (the helper spinning), after pauses (the helper asleep, to be woken), and from
+    /// several threads at once (one gets the helper, the others GCD).
+    @Test func workersRunEveryPieceOnce() {
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 8 * 2)
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0, count: 16)
+        let box = UnsafeSendableBox(counts)
+        DispatchQueue.concurrentPerform(iterations: 8) { caller in
+            for round in 0..<300 {
+                if round % 50 == 0 { usleep(300) }  // longer than the helper spins
+                Workers.run(2) { piece in box.value[caller * 2 + piece] += 1 }
+            }
+        }
+        #expect((0..<16).allSatisfy { counts[$0] == 300 }, "pieces run: \((0..<16).map { counts[$0] })")
     }
 
     /// After a warm-up step, a training step takes every buffer from the pool.

@@ -16,6 +16,8 @@ extern "C" {
 
 /// 1 when this CPU runs the kernels (on x86-64: has AVX2 and FMA), else 0.
 int rk_cpu_supported(void);
+/// A spin-wait hint (x86 `pause`): lets the sibling hyperthread run and saves power.
+void rk_spin_pause(void);
 
 // ---- Elementwise maps and their pullbacks ------------------------------------------
 void rk_sigmoid(long n, const float *x, float *y);
