@@ -8,8 +8,8 @@ import _Kernels
 ///
 /// OpenBLAS runs on one thread (see `Engine`); a product large enough to pay for it is
 /// split here into one block of C per engine thread, along C's longer side, and the blocks
-/// run on GCD's threads. Small products (a decoder step's) stay on the calling thread, with
-/// no wake-up latency, and no BLAS thread spins between products.
+/// run through `Workers` (the caller and a helper thread). Small products stay on the calling
+/// thread, and no BLAS thread spins between products.
 ///
 /// With `Engine.matrixPrecision` at `.bf16`, products of more than a few rows run in bf16
 /// (`bf16Gemm`); should oneDNN turn a shape down, it runs in FP32.

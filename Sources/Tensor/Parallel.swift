@@ -6,7 +6,7 @@ import Dispatch
 import _Kernels
 
 /// How many cores the engine uses. OpenBLAS itself runs single-threaded; the engine splits
-/// large matrix products and large elementwise kernels into blocks on GCD's threads.
+/// large matrix products and large elementwise kernels into blocks (see `Workers`).
 public enum Engine {
     /// Sets the number of threads for matrix products and kernels. A start-up setting.
     public static func setThreads(_ count: Int) {
