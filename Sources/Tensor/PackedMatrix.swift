@@ -1,4 +1,3 @@
-import Dispatch
 import _Kernels
 
 /// A weight matrix W (N, K) packed once for FP32 products x·Wᵀ (`rk_gemm_nt_packed`), for
@@ -42,19 +41,9 @@ public final class PackedMatrix: @unchecked Sendable {
         // x in tiles of 8 rows, each input's 8 values together, once for all threads (pool scratch).
         let xt = Tensor(uninitialized: [rk_packed_rows_count(m, columns)])
         rk_pack_rows(m, columns, x.pointer, columns, xt.pointer)
-        let run = UnsafeSendableBox { (block: Range<Int>) in  // output rows of W, from a multiple of 32
-            rk_gemm_nt_packed(m, block.count, self.columns, xt.pointer, self.panels + block.lowerBound * self.columns,
-                              bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, self.rows, 0)
-        }
-        let threads = Engine.threadCount, work = m * rows * columns
-        let pieces = work >= Engine.minimumSplitProduct ? min(threads, max(1, rows / 64)) : 1
-        if pieces == 1 {
-            run.value(0..<rows)
-        } else {
-            Workers.run(pieces) { piece in
-                let start = (rows * piece / pieces) & ~31, end = piece == pieces - 1 ? rows : (rows * (piece + 1) / pieces) & ~31
-                run.value(start..<end)
-            }
+        Workers.forRowBlocks(rows, work: m * rows * columns, minimumWork: Engine.minimumSplitProduct) { block in
+            rk_gemm_nt_packed(m, block.count, columns, xt.pointer, panels + block.lowerBound * columns,
+                              bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, rows, 0)
         }
         return y
     }

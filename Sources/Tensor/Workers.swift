@@ -25,6 +25,20 @@ enum Workers {
     }
 }
 
+extension Workers {
+    /// Calls `body` on blocks of `0..<count` (a weight's output rows), one per engine thread
+    /// when the product's `work` (multiply-adds) reaches `minimumWork`; blocks after the first
+    /// start at a multiple of 32, whole tiles of the packed kernels.
+    static func forRowBlocks(_ count: Int, work: Int, minimumWork: Int, _ body: (Range<Int>) -> Void) {
+        let pieces = work >= minimumWork ? min(Engine.threadCount, max(1, count / 64)) : 1
+        guard pieces > 1 else { return body(0..<count) }
+        run(pieces) { piece in
+            let start = (count * piece / pieces) & ~31, end = piece == pieces - 1 ? count : (count * (piece + 1) / pieces) & ~31
+            body(start..<end)
+        }
+    }
+}
+
 /// One thread that runs piece 1 of two while the caller runs piece 0.
 final class SpinningHelper: @unchecked Sendable {
     static let shared = SpinningHelper()
