@@ -52,6 +52,7 @@ public final class Adam: Optimizer {
     public func step(learningRate: Float) {
         stepCount += 1
         Engine.parametersChanged()
+        parameters.forEach { $0.tensor.valuesWritten() }
         let bc1 = 1 - Float(pow(Double(beta1), Double(stepCount))), bc2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
         for ((_, p), (m, v)) in zip(parameters, moments) {
             guard let g = p.grad else { continue }
@@ -87,6 +88,7 @@ public final class SGD: Optimizer {
     public func step(learningRate: Float) {
         stepCount += 1
         Engine.parametersChanged()
+        parameters.forEach { $0.tensor.valuesWritten() }
         for (i, (_, p)) in parameters.enumerated() {
             guard let g = p.grad else { continue }
             if weightDecay > 0 { rk_acc(p.count, weightDecay, p.pointer, g.pointer) }

@@ -15,6 +15,9 @@ enum DecodingParts {
     /// `decode(range)`'s results for the ranges of a split of `0..<count`, in order; one call
     /// over `0..<count` when the batch is too small to split.
     static func decode<Result>(_ count: Int, rowsPerSentence: Int, _ decode: (Range<Int>) -> [Result]) -> [Result] {
+        // In bf16 (a validation decode inside bf16 training) products round the shared weights
+        // on first use in a step (`bf16Rounding`), which two parts must not do at once.
+        guard Engine.matrixPrecision == .float32 else { return decode(0..<count) }
         let parts = min(Engine.threadCount, count * rowsPerSentence / minimumRows, count)
         guard parts > 1 else { return decode(0..<count) }
         var results = [[Result]](repeating: [], count: parts)

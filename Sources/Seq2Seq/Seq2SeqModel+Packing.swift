@@ -11,11 +11,12 @@ extension Seq2SeqModel {
     }
 
     /// Packs every product weight for FP32 decoding (`PackedMatrix`): a model loaded to
-    /// translate calls this once. Training, or any change of the parameters, leaves the packed
-    /// forms unused (they are checked against the parameters' generation), so it is never wrong,
-    /// only idle. Weights with an int8 form keep it. Returns the number of matrices packed.
+    /// translate calls this once. An optimiser step or a load drops the packings
+    /// (`Tensor.valuesWritten`), and training never reads them. Weights with an int8 form keep it; on a CPU without AVX-512 nothing is packed
+    /// (BLAS is faster there). Returns the number of matrices packed.
     @discardableResult
     public func packForDecoding() -> Int {
+        guard PackedMatrix.hasFastKernels else { return 0 }
         var count = 0
         for tensor in productWeights where tensor.quantized == nil {
             tensor.packed = PackedMatrix(tensor)

@@ -88,7 +88,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     if let quantized = weight.quantized, Tape.recording(x, weight, bias ?? weight) == nil {
         return quantized.linear(x, bias: bias)
     }
-    if let packed = weight.packed, packed.isCurrent, Tape.recording(x, weight, bias ?? weight) == nil {
+    if let packed = weight.packed, Tape.recording(x, weight, bias ?? weight) == nil {
         return packed.linear(x, bias: bias)
     }
     let product = Product(m: x.rowCount, n: weight.shape[0], k: x.lastDimension, transposeA: false, transposeB: true)

@@ -21,7 +21,10 @@ public func copyNamedTensors(_ saved: [String: Tensor], into targets: [(name: St
         guard let value = saved[name] else { throw .missing(name: name) }
         guard value.shape == tensor.shape else { throw .shape(name: name, saved: value.shape, expected: tensor.shape) }
     }
-    for (name, tensor) in targets { tensor.pointer.update(from: saved[name]!.pointer, count: tensor.count) }
+    for (name, tensor) in targets {
+        tensor.pointer.update(from: saved[name]!.pointer, count: tensor.count)
+        tensor.valuesWritten()
+    }
     Engine.parametersChanged()
 }
 

@@ -5,15 +5,13 @@ import _Kernels
 /// rows costs a third as much as the product; packed when the model is loaded, W is only read.
 ///
 /// A parameter carries one in `Tensor.packed` (`Seq2SeqModel.packForDecoding`); `linear` uses
-/// it when no tape records and the parameters have not changed since it was made, and the
-/// FP32 values everywhere else.
+/// it when no tape records, and the FP32 values everywhere else. Whatever writes a parameter's
+/// values (an optimiser step, a load) calls `valuesWritten()`, which drops it.
 public final class PackedMatrix: @unchecked Sendable {
     /// N and K.
     public let rows: Int, columns: Int
     /// `rk_packed_nt_count(N, K)` floats: blocks of 16 rows, each input's 16 weights together.
     let panels: UnsafeMutablePointer<Float>
-    /// The parameter generation the values were packed at (see `Engine.parametersChanged`).
-    let generation: Int
 
     /// Packs a (N, K) weight.
     public init(_ weight: Tensor) {
@@ -23,13 +21,13 @@ public final class PackedMatrix: @unchecked Sendable {
         panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: count)
         rk_pack_nt(rows, columns, weight.pointer, columns, panels)
-        generation = Engine.parameterGeneration
     }
 
     deinit { panels.deallocate() }
 
-    /// Whether the packing still matches the parameters' values.
-    var isCurrent: Bool { generation == Engine.parameterGeneration }
+    /// Whether this CPU runs the packed products fast (AVX-512); elsewhere a portable loop
+    /// computes the same numbers slower than BLAS, and models are not packed.
+    public static var hasFastKernels: Bool { rk_packed_fast() != 0 }
 
     /// x·Wᵀ + bias for x (…, K): (…, N). Records nothing.
     public func linear(_ x: Tensor, bias: Tensor?) -> Tensor {

@@ -37,7 +37,7 @@ public final class Tensor: @unchecked Sendable {
     /// model's quantisation, see `QuantizedMatrix`).
     public var quantized: QuantizedMatrix?
     /// For a weight matrix: its FP32 values packed for `rk_gemm_nt_packed`, which `linear`
-    /// uses outside training while the parameters are unchanged (see `PackedMatrix`).
+    /// uses outside training (see `PackedMatrix`); dropped by `valuesWritten()`.
     public var packed: PackedMatrix?
     /// For a weight matrix in bf16 training: its rounding to bf16, made by `linear` and
     /// remade after parameters change (see `bf16Rounding`).
@@ -84,6 +84,7 @@ public final class Tensor: @unchecked Sendable {
         precondition(root == nil && other.root == nil && offset == 0 && other.offset == 0 && shape == other.shape,
                      "adoptStorage: \(shape) from \(other.shape) (views cannot adopt)")
         storage = other.storage
+        valuesWritten()
         Engine.parametersChanged()
     }
 
@@ -198,6 +199,10 @@ public final class Tensor: @unchecked Sendable {
         rootGradientCell.storage = storage
         return storage.pointer
     }
+
+    /// Says the values were just written (an optimiser step, a load): a packing made from the
+    /// old values for decoding (`packed`) goes.
+    public func valuesWritten() { packed = nil }
 
     /// Sets the gradient to zero (keeping its buffer).
     public func zeroGrad() {

@@ -54,8 +54,8 @@ final class SpinningHelper: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    /// Spins (of `rk_spin_pause`, ~20 ns each) before the helper sleeps: ~100 µs, longer than
-    /// the gap between two products of a decoder step.
+    /// Spins (of `rk_spin_pause`, 20–40 ns each) before the helper sleeps: 100–200 µs, longer
+    /// than the gap between two products of a decoder step.
     private let spinLimit = 5_000
 
     private init() {

@@ -15,6 +15,18 @@ import Testing
         return p
     }
 
+    /// A step writes the parameters, so decoding's packed forms of them go (`valuesWritten`).
+    @Test func aStepDropsPackedForms() {
+        var g = RandomGenerator(seed: 2)
+        let (w, v) = (Tensor.parameter([4, 3], .uniform(0.5), generator: &g), Tensor.parameter([4, 3], .uniform(0.5), generator: &g))
+        for (optimizer, p) in [(SGD(parameters: [("w", w)]) as any Optimizer, w), (Adam(parameters: [("v", v)]), v)] {
+            p.packed = PackedMatrix(p)
+            p.gradBuffer[0] = 1
+            optimizer.step(learningRate: 0.1)
+            #expect(p.packed == nil)
+        }
+    }
+
     @Test func adamMatchesItsFormula() {
         let p = parameter([1, -2], gradient: [0.5, -0.1])
         let adam = Adam(parameters: [("p", p)], weightDecay: 0.01)

@@ -127,6 +127,9 @@ void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx
 // W (N×K, row stride ldw) packed for x·Wᵀ: blocks of 16 rows, each input's 16 weights
 // together (rk_packed_nt_index), zero rows up to a multiple of 16; rk_packed_nt_count floats,
 // 64-byte aligned for rk_gemm_nt_packed.
+// 1 when rk_gemm_nt_packed runs its AVX-512 kernel here; elsewhere a portable loop, slower
+// than BLAS, so that models are not packed there.
+int rk_packed_fast(void);
 long rk_packed_nt_index(long n, long c, long k);
 long rk_packed_nt_count(long n, long k);
 void rk_pack_nt(long n, long k, const float *w, long ldw, float *packed);
