@@ -24,6 +24,23 @@ func tensors(_ layer: some Layer) -> [Tensor] { layer.parameters.map(\.tensor) }
         })
     }
 
+    /// A sentence of no tokens keeps its initial state, and gradients reach the initial states
+    /// (the run takes sentences longest first: this batch is in another order).
+    @Test(arguments: [false, true])
+    func emptySentenceAndInitialState(reversed: Bool) {
+        var g = RandomGenerator(seed: 12)
+        let cell = RecurrentCell(kind: .lstm, inputSize: 3, hiddenSize: 5, initializer: .uniform(0.5), generator: &g)
+        let x = Tensor.random([4, 3, 3], seed: 13), h0 = Tensor.random([3, 5], seed: 14), c0 = Tensor.random([3, 5], seed: 15)
+        let lengths = [2, 0, 4]
+        let (outputs, final) = cell.run(x, lengths: lengths, reversed: reversed, initial: RecurrentState(hidden: h0, cell: c0))
+        #expect(Array(final.hidden.array[5..<10]) == Array(h0.array[5..<10]) && Array(final.cell!.array[5..<10]) == Array(c0.array[5..<10]))
+        #expect((0..<4).allSatisfy { t in outputs[t].array[5..<10].allSatisfy { $0 == 0 } })
+        expectNoMismatch(checkGradients([x, h0, c0] + tensors(cell)) { inputs in
+            let (outputs, final) = cell.run(inputs[0], lengths: lengths, reversed: reversed, initial: RecurrentState(hidden: inputs[1], cell: inputs[2]))
+            return concat([outputs.reshaped([-1, 5]), final.hidden, final.cell!], axis: 0)
+        })
+    }
+
     /// A sentence's outputs and final state are the same alone as inside a padded batch, in
     /// both directions: padding never leaks into a state.
     @Test(arguments: CellKind.allCases)
