@@ -96,27 +96,3 @@ struct SequencePacking {
     /// A state in `order` back in the batch's order.
     func unsorted(_ state: RecurrentState) -> RecurrentState { state.gathering(rank) }
 }
-
-extension RecurrentState {
-    /// Rows `range`, as views.
-    func rows(_ range: Range<Int>) -> RecurrentState {
-        RecurrentState(hidden: hidden.slice(range), cell: cell?.slice(range))
-    }
-
-    /// The first n rows, as views.
-    func prefix(_ n: Int) -> RecurrentState { rows(0..<n) }
-
-    /// Rows `indices`, copied.
-    func gathering(_ indices: [Int32]) -> RecurrentState {
-        RecurrentState(hidden: hidden.gatherRows(indices), cell: cell?.gatherRows(indices))
-    }
-
-    /// The states' rows one after another.
-    static func joined(_ states: [RecurrentState]) -> RecurrentState {
-        let parts = states.filter { $0.hidden.shape[0] > 0 }
-        guard parts.count != 1 else { return parts[0] }
-        guard !parts.isEmpty else { return states[0] }
-        return RecurrentState(hidden: concat(parts.map(\.hidden), axis: 0),
-                              cell: parts[0].cell == nil ? nil : concat(parts.map { $0.cell! }, axis: 0))
-    }
-}

@@ -28,11 +28,26 @@ public struct RecurrentState {
         self.cell = cell
     }
 
-    /// Rows of `self` where `condition` holds, of `other` elsewhere.
-    public func rowsWhere(_ condition: [Bool], else other: RecurrentState) -> RecurrentState {
-        RecurrentState(
-            hidden: rowsWhereFunction(condition, then: hidden, else: other.hidden),
-            cell: cell.map { rowsWhereFunction(condition, then: $0, else: other.cell!) })
+    /// Rows `range`, as views.
+    public func rows(_ range: Range<Int>) -> RecurrentState {
+        RecurrentState(hidden: hidden.slice(range), cell: cell?.slice(range))
+    }
+
+    /// The first n rows, as views.
+    public func prefix(_ n: Int) -> RecurrentState { rows(0..<n) }
+
+    /// Rows `indices`, copied (a beam's reordering, a batch's sorting).
+    public func gathering(_ indices: [Int32]) -> RecurrentState {
+        RecurrentState(hidden: hidden.gatherRows(indices), cell: cell?.gatherRows(indices))
+    }
+
+    /// The states' rows one after another.
+    static func joined(_ states: [RecurrentState]) -> RecurrentState {
+        let parts = states.filter { $0.hidden.shape[0] > 0 }
+        guard parts.count != 1 else { return parts[0] }
+        guard !parts.isEmpty else { return states[0] }
+        return RecurrentState(hidden: concat(parts.map(\.hidden), axis: 0),
+                              cell: parts[0].cell == nil ? nil : concat(parts.map { $0.cell! }, axis: 0))
     }
 }
 
@@ -95,7 +110,3 @@ public final class RecurrentCell: Layer {
     }
 }
 
-/// The engine's `rowsWhere`, under a name the method above does not shadow.
-private func rowsWhereFunction(_ condition: [Bool], then a: Tensor, else b: Tensor) -> Tensor {
-    rowsWhere(condition, then: a, else: b)
-}

@@ -13,13 +13,13 @@ public struct DecoderState {
 
     /// The first n sentences' state, as views.
     public func prefix(_ n: Int) -> DecoderState {
-        DecoderState(layers: layers.map { RecurrentState(hidden: $0.hidden.slice(0..<n), cell: $0.cell?.slice(0..<n)) },
+        DecoderState(layers: layers.map { $0.prefix(n) },
                      feed: feed.slice(0..<n), coverage: coverage?.slice(0..<n))
     }
 
     /// The state of the sentences (or hypotheses) at `rows`.
     public func selecting(rows: [Int32]) -> DecoderState {
-        DecoderState(layers: layers.map { RecurrentState(hidden: $0.hidden.gatherRows(rows), cell: $0.cell?.gatherRows(rows)) },
+        DecoderState(layers: layers.map { $0.gathering(rows) },
                      feed: feed.gatherRows(rows), coverage: coverage?.gatherRows(rows))
     }
 }

@@ -21,18 +21,9 @@ enum DecodingParts {
         let parts = min(Engine.threadCount, count * rowsPerSentence / minimumRows, count)
         guard parts > 1 else { return decode(0..<count) }
         var results = [[Result]](repeating: [], count: parts)
-        results.withUnsafeMutableBufferPointer { slots in
-            let box = UnsafeMutableSendableBox(slots.baseAddress!)
-            Engine.inParallelParts(parts) { part in
-                box.pointer[part] = decode(count * part / parts..<count * (part + 1) / parts)
-            }
+        results.withUnsafeMutableBufferPointer { slots in  // each part writes its own slot
+            Engine.inParallelParts(parts) { part in slots[part] = decode(count * part / parts..<count * (part + 1) / parts) }
         }
         return results.flatMap { $0 }
     }
-}
-
-/// A pointer each part writes its own slot of.
-private struct UnsafeMutableSendableBox<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

@@ -19,13 +19,13 @@ public struct EncodedSource {
             return t.reshaped([t.shape[0], width]).gatherRows(rows).reshaped([rows.count] + t.shape.dropFirst())
         }
         return EncodedSource(memory: rowsOf(memory), keys: rowsOf(keys), mask: rowsOf(mask),
-                             initialStates: initialStates.map { RecurrentState(hidden: rowsOf($0.hidden), cell: $0.cell.map(rowsOf)) })
+                             initialStates: initialStates.map { $0.gathering(rows) })
     }
 
     /// The first n sentences, as views.
     public func prefix(_ n: Int) -> EncodedSource {
         EncodedSource(memory: memory.slice(0..<n), keys: keys.slice(0..<n), mask: mask.slice(0..<n),
-                      initialStates: initialStates.map { RecurrentState(hidden: $0.hidden.slice(0..<n), cell: $0.cell?.slice(0..<n)) })
+                      initialStates: initialStates.map { $0.prefix(n) })
     }
 }
 

@@ -47,11 +47,11 @@ func gemm(
     if !transposeA && transposeB && alpha == 1 && m <= Engine.maximumSmallProductRows {
         // x·Wᵀ for a few rows (a decoder step over one sentence's beam): stream W once, no packing.
         let pieces = work >= Engine.minimumSplitProduct ? min(threads, max(1, n / 64)) : 1
-        let run = UnsafeSendableBox { (columns: Range<Int>) in
+        func run(_ columns: Range<Int>) {
             rk_gemm_nt_small(m, columns.count, k, a, lda, b + columns.lowerBound * ldb, ldb, nil, c + columns.lowerBound, ldc, beta == 1 ? 1 : 0)
         }
-        if pieces == 1 { return run.value(0..<n) }
-        Workers.run(pieces) { piece in run.value(n * piece / pieces..<n * (piece + 1) / pieces) }
+        if pieces == 1 { return run(0..<n) }
+        Workers.run(pieces) { piece in run(n * piece / pieces..<n * (piece + 1) / pieces) }
         return
     }
     guard threads > 1, work >= Engine.minimumSplitProduct else {
