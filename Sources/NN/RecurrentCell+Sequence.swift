@@ -31,19 +31,21 @@ extension RecurrentCell {
         var state = reversed ? start.prefix(0) : start
         var finished: [RecurrentState] = []  // forwards: the rows that stopped, latest first
         var outputs = [Tensor](repeating: Tensor.zeros([0, hiddenSize]), count: steps)
-        for t in reversed ? Array((0..<steps).reversed()) : Array(0..<steps) {
-            let active = packing.running[t]
-            let rows = state.hidden.shape[0]
-            if active < rows {  // forwards, sentences end: their states are final
-                finished.append(state.rows(active..<rows))
-                state = state.prefix(active)
-            } else if active > rows {  // backwards, sentences begin, from their initial state
-                state = RecurrentState.joined([state, start.rows(rows..<active)])
+        Tape.packingWeights {  // one product with W_hh a step: packed once for the loop
+            for t in reversed ? Array((0..<steps).reversed()) : Array(0..<steps) {
+                let active = packing.running[t]
+                let rows = state.hidden.shape[0]
+                if active < rows {  // forwards, sentences end: their states are final
+                    finished.append(state.rows(active..<rows))
+                    state = state.prefix(active)
+                } else if active > rows {  // backwards, sentences begin, from their initial state
+                    state = RecurrentState.joined([state, start.rows(rows..<active)])
+                }
+                guard active > 0 else { continue }
+                let offset = packing.offsets[t]
+                state = step(projected: projected.slice(offset..<offset + active), state: state)
+                outputs[t] = state.hidden  // (n_t, H)
             }
-            guard active > 0 else { continue }
-            let offset = packing.offsets[t]
-            state = step(projected: projected.slice(offset..<offset + active), state: state)
-            outputs[t] = state.hidden  // (n_t, H)
         }
         let final = reversed
             ? RecurrentState.joined([state, start.rows(state.hidden.shape[0]..<batch)])

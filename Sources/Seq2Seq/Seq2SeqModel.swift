@@ -57,27 +57,29 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
         var weights: [Tensor] = [], generations: [Tensor] = [], overlaps: [Tensor] = []  // weights and p_gen: copying only
         var guesses: [Int32] = []
         var n = width
-        for (t, active) in batch.activeCounts.enumerated() {
-            if active < n { state = state.prefix(active) }
-            n = active
-            var inputs = Array(batch.targetInputs[t * width..<t * width + n])
-            if sampling > 0, t > 0 {
-                for r in 0..<n where Double(sampler.nextFloat()) < sampling { inputs[r] = guesses[r] }
-            }
-            var embedded = decoder.embed(inputs)  // (n, E)
-            if config.dropout > 0, dropout != nil { embedded = embedded.dropout(rate: config.dropout, generator: &dropout!) }
-            let step = decoder.step(embedded, state: state, encoded: encoded.prefix(n), dropout: &dropout)
-            if let coverage = state.coverage, coverageLossWeight > 0 { overlaps.append(minimum(step.weights, coverage)) }  // (n, S)
-            state = step.state
-            if sampling > 0 {
-                let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copyRows(n))
-                guesses = argmaxRows(scores)
-                outputs.append(scores)
-            } else {
-                outputs.append(step.attentional)
-                if let generation = step.generation {
-                    weights.append(step.weights)
-                    generations.append(generation)
+        Tape.packingWeights {  // each step's products with the decoder's weights: packed once for the loop
+            for (t, active) in batch.activeCounts.enumerated() {
+                if active < n { state = state.prefix(active) }
+                n = active
+                var inputs = Array(batch.targetInputs[t * width..<t * width + n])
+                if sampling > 0, t > 0 {
+                    for r in 0..<n where Double(sampler.nextFloat()) < sampling { inputs[r] = guesses[r] }
+                }
+                var embedded = decoder.embed(inputs)  // (n, E)
+                if config.dropout > 0, dropout != nil { embedded = embedded.dropout(rate: config.dropout, generator: &dropout!) }
+                let step = decoder.step(embedded, state: state, encoded: encoded.prefix(n), dropout: &dropout)
+                if let coverage = state.coverage, coverageLossWeight > 0 { overlaps.append(minimum(step.weights, coverage)) }  // (n, S)
+                state = step.state
+                if sampling > 0 {
+                    let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copyRows(n))
+                    guesses = argmaxRows(scores)
+                    outputs.append(scores)
+                } else {
+                    outputs.append(step.attentional)
+                    if let generation = step.generation {
+                        weights.append(step.weights)
+                        generations.append(generation)
+                    }
                 }
             }
         }

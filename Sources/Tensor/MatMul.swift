@@ -100,14 +100,26 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     // In bf16 training the weight is rounded once per step, not once per product (only
     // products that `gemm` runs in bf16 use it).
     let rounded = { Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil }
-    product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded())
-    if let tape = Tape.recording(x, weight, bias ?? weight) {
+    let tape = Tape.recording(x, weight, bias ?? weight)
+    // A training step's few-row products (one time step's) run on the weight packed once a step.
+    let stepPacked = tape.map { StepPacks.apply(to: weight, rows: product.m, tape: $0) } ?? false
+    if let tape, stepPacked {
+        weight.stepPacking.forward(of: weight, scope: tape.packScope).product(x.pointer, rows: product.m, bias: nil, into: y.pointer, accumulate: bias != nil)
+    } else {
+        product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded())
+    }
+    if let tape {
         // dx reads the weight and dW reads x: x is kept only when the weight needs a gradient.
         let (gy, gx, gw, gbias) = (y.gradientSlot, x.gradientSlotIfRequired, weight.gradientSlotIfRequired, bias?.gradientSlotIfRequired)
         let xKept = gw == nil ? nil : x
+        let scope = tape.packScope
         tape.append(y) {
             guard let dy = gy.existing else { return }
-            if let gx { product.gradientA(dy, weight.pointer, gx.buffer, bRounded: rounded()) }
+            if let gx, stepPacked {
+                weight.stepPacking.transposed(of: weight, scope: scope).product(dy, rows: product.m, bias: nil, into: gx.buffer, accumulate: true)
+            } else if let gx {
+                product.gradientA(dy, weight.pointer, gx.buffer, bRounded: rounded())
+            }
             if let gw, let xKept { product.gradientB(dy, xKept.pointer, gw.buffer) }
             if let gbias { rk_colsum_acc(product.m, product.n, dy, gbias.buffer) }
         }

@@ -12,18 +12,32 @@ public final class PackedMatrix: @unchecked Sendable {
     public let rows: Int, columns: Int
     /// `rk_packed_nt_count(N, K)` floats: blocks of 16 rows, each input's 16 weights together.
     let panels: UnsafeMutablePointer<Float>
+    /// Where `panels` lives when it comes from the buffer pool (a training step's packing).
+    private let storage: Storage?
 
-    /// Packs a (N, K) weight.
-    public init(_ weight: Tensor) {
+    /// Packs a (N, K) weight W, for x·Wᵀ; or, `transposed`, a (K, N) weight W as Wᵀ, for x·W
+    /// (a backward pass's dX = dY·W). `pooled`: in a buffer of the tensors' pool, for a packing
+    /// that lives a few milliseconds (`StepPacks`).
+    public init(_ weight: Tensor, transposed: Bool = false, pooled: Bool = false) {
         precondition(weight.rank == 2, "PackedMatrix: a weight matrix, got shape \(weight.shape)")
-        (rows, columns) = (weight.shape[0], weight.shape[1])
+        (rows, columns) = transposed ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
         let count = rk_packed_nt_count(rows, columns)
-        panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
-        rk_pack_nt(rows, columns, weight.pointer, columns, panels)
+        if pooled {
+            storage = Storage(count: count)
+            panels = storage!.pointer
+        } else {
+            storage = nil
+            panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+                .bindMemory(to: Float.self, capacity: count)
+        }
+        if transposed {
+            rk_pack_tn(rows, columns, weight.pointer, rows, panels)
+        } else {
+            rk_pack_nt(rows, columns, weight.pointer, columns, panels)
+        }
     }
 
-    deinit { panels.deallocate() }
+    deinit { if storage == nil { panels.deallocate() } }
 
     /// Whether this CPU runs the packed products fast (AVX-512); elsewhere a portable loop
     /// computes the same numbers slower than BLAS, and models are not packed.
@@ -33,16 +47,21 @@ public final class PackedMatrix: @unchecked Sendable {
     public func linear(_ x: Tensor, bias: Tensor?) -> Tensor {
         precondition(x.lastDimension == columns, "packed linear: input \(x.shape) does not fit weight (\(rows), \(columns))")
         if let bias { precondition(bias.shape == [rows], "packed linear: bias \(bias.shape) for \(rows) outputs") }
-        let m = x.rowCount
         let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [rows])
-        guard m > 0 else { return y }
+        product(x.pointer, rows: x.rowCount, bias: bias?.pointer, into: y.pointer, accumulate: false)
+        return y
+    }
+
+    /// y (m, N) (+)= x·Wᵀ + bias for x (m, K), both dense.
+    func product(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
+                 accumulate: Bool) {
+        guard m > 0 else { return }
         // x in tiles of 8 rows, each input's 8 values together, once for all threads (pool scratch).
         let xt = Tensor(uninitialized: [rk_packed_rows_count(m, columns)])
-        rk_pack_rows(m, columns, x.pointer, columns, xt.pointer)
+        rk_pack_rows(m, columns, x, columns, xt.pointer)
         Workers.forRowBlocks(rows, work: m * rows * columns, minimumWork: Engine.minimumSplitProduct) { block in
             rk_gemm_nt_packed(m, block.count, columns, xt.pointer, panels + block.lowerBound * columns,
-                              bias.map { $0.pointer + block.lowerBound }, y.pointer + block.lowerBound, rows, 0)
+                              bias.map { $0 + block.lowerBound }, y + block.lowerBound, rows, accumulate ? 1 : 0)
         }
-        return y
     }
 }

@@ -15,6 +15,8 @@ import _Kernels
 /// pullbacks backwards visits every tensor after all of its consumers.
 public final class Tape {
     private var pullbacks: [() -> Void] = []
+    /// Weights packed for this recording's loops and their backward passes (`StepPacks`).
+    let packScope = PackScope()
 
     public init() { pullbacks.reserveCapacity(1 << 12) }
 
@@ -46,16 +48,24 @@ public final class Tape {
     /// Runs the recorded pullbacks in reverse, with whatever gradients are already seeded.
     func runPullbacks() {
         while let pullback = pullbacks.popLast() { pullback() }
+        packScope.release(transposedToo: true)
     }
 
     /// Forgets the recording without backpropagating.
-    public func reset() { pullbacks.removeAll(keepingCapacity: true) }
+    public func reset() {
+        pullbacks.removeAll(keepingCapacity: true)
+        packScope.release(transposedToo: true)
+    }
 
     /// Appends the pullback of an op whose output is `output`.
     func append(_ output: Tensor, _ pullback: @escaping () -> Void) {
         output.requiresGrad = true
         pullbacks.append(pullback)
     }
+
+    /// Appends work for backward to do when it reaches this point (after the pullbacks of
+    /// everything recorded later).
+    func appendMark(_ work: @escaping () -> Void) { pullbacks.append(work) }
 
     // MARK: The current tape of this thread
 

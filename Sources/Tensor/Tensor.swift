@@ -42,6 +42,9 @@ public final class Tensor: @unchecked Sendable {
     /// For a weight matrix in bf16 training: its rounding to bf16, made by `linear` and
     /// remade after parameters change (see `bf16Rounding`).
     var bf16Form: BF16Form?
+    /// For a weight matrix in float32 training: its packings for one step's few-row products
+    /// (see `StepPacks`).
+    var stepPacks: StepPacks?
 
     /// A tensor with uninitialised contents (ops overwrite them).
     init(uninitialized shape: [Int]) {

@@ -23,9 +23,31 @@ long rk_packed_nt_index(long n, long c, long k) { return ((n / 16) * k + c) * 16
 long rk_packed_nt_count(long n, long k) { return (n + 15) / 16 * 16 * k; }
 
 void rk_pack_nt(long n, long k, const float *w, long ldw, float *packed) {
-    memset(packed, 0, (size_t)rk_packed_nt_count(n, k) * sizeof(float));
-    for (long r = 0; r < n; r++) {
-        for (long c = 0; c < k; c++) packed[rk_packed_nt_index(r, c, k)] = w[r * ldw + c];
+    // Block by block, input by input: 16 reads down a column of W, one 64-byte group written.
+    for (long r0 = 0; r0 < n; r0 += 16) {
+        long rows = n - r0 < 16 ? n - r0 : 16;
+        float *block = packed + r0 * k;
+        for (long c = 0; c < k; c++) {
+            for (long j = 0; j < 16; j++) block[c * 16 + j] = j < rows ? w[(r0 + j) * ldw + c] : 0.0f;
+        }
+    }
+}
+
+void rk_pack_tn(long n, long k, const float *w, long ldw, float *packed) {
+    // Wᵀ's row r is W's column r, so a group (Wᵀ rows r0…r0+15 at input c) is W[c][r0…r0+15]:
+    // 16 consecutive floats of W's row c.
+    for (long r0 = 0; r0 < n; r0 += 16) {
+        long rows = n - r0 < 16 ? n - r0 : 16;
+        float *block = packed + r0 * k;
+        for (long c = 0; c < k; c++) {
+            const float *source = w + c * ldw + r0;
+            float *group = block + c * 16;
+            if (rows == 16) {
+                memcpy(group, source, 16 * sizeof(float));
+            } else {
+                for (long j = 0; j < 16; j++) group[j] = j < rows ? source[j] : 0.0f;
+            }
+        }
     }
 }
 

@@ -45,4 +45,56 @@ import Testing
         #expect(w.packed == nil)
         expectClose(linear(x, weight: w, bias: nil).array, matmul(x, w, transposeB: true).array, "after valuesWritten")
     }
+
+    /// Wᵀ packed (`transposed`, as a backward pass packs it for dX = dY·W): x·W for W (K, N)
+    /// stored as it is.
+    @Test(arguments: [(1, 5, 7), (8, 33, 13), (64, 47, 300), (70, 130, 100)])
+    func transposedPackingMatchesBLAS(m: Int, n: Int, k: Int) {
+        let x = randomTensor([m, k], seed: 73, in: -2...2), w = randomTensor([k, n], seed: 74, in: -0.5...0.5)
+        let y = PackedMatrix(w, transposed: true).linear(x, bias: nil)
+        #expect(y.shape == [m, n])
+        expectClose(y.array, matmul(x, w).array, tolerance: 2e-5 * Float(k).squareRoot(), "x·W packed as Wᵀ")
+    }
+
+    /// In training, a recurrent loop's products (`Tape.packingWeights`) run on the weight
+    /// packed (`StepPacks`: W forward, Wᵀ for dX): outputs and gradients are the unpacked
+    /// products' (`matmul` never packs). W's packing goes when the loop ends, Wᵀ's when backward
+    /// has gone back through it; the next step packs the new values.
+    @Test func stepPackedProductsMatchUnpacked() {
+        var g = RandomGenerator(seed: 9)
+        let w = Tensor.parameter([40, 24], .uniform(0.5), generator: &g)
+        let upstream = (0..<3).map { randomTensor([5, 40], seed: 90 + UInt64($0)) }
+        for step in 0..<2 {
+            let xs = (0..<3).map { i in
+                let x = randomTensor([5, 24], seed: 80 + UInt64(i))
+                x.requiresGrad = true
+                return x
+            }
+            func pass(packed: Bool) -> (outputs: [[Float]], dx: [[Float]], dw: [Float]) {
+                w.zeroGrad()
+                xs.forEach { $0.zeroGrad() }
+                let tape = Tape()
+                let ys = tape.record {
+                    Tape.packingWeights { () -> [Tensor] in
+                        let ys = xs.map { packed ? linear($0, weight: w, bias: nil) : matmul($0, w, transposeB: true) }
+                        if packed && PackedMatrix.hasFastKernels { #expect(w.stepPacks?.packing != nil, "packed inside the loop") }
+                        return ys
+                    }
+                }
+                #expect(w.stepPacks?.packing == nil, "W's packing released when the loop ends")
+                let all = tape.record { concat(ys, axis: 0) }
+                tape.backward(all, gradient: concat(upstream, axis: 0))
+                #expect(w.stepPacks?.packing == nil, "Wᵀ's packing released when backward ends")
+                return (ys.map(\.array), xs.map { $0.grad!.array }, w.grad!.array)
+            }
+            let packed = pass(packed: true)
+            let plain = pass(packed: false)
+            for i in 0..<3 {
+                expectClose(packed.outputs[i], plain.outputs[i], "step \(step), product \(i)")
+                expectClose(packed.dx[i], plain.dx[i], "step \(step), dx \(i)")
+            }
+            expectClose(packed.dw, plain.dw, "step \(step), dW")
+            w.pointer[3] += 0.25  // as an optimiser step writes the values
+        }
+    }
 }

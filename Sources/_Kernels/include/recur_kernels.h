@@ -123,7 +123,7 @@ long rk_int8_packed_index(long n, long k, long kp);
 void rk_gemm_u8s8_nt(long m, long n, long kp, const uint8_t *xq, const float *sx, const int8_t *w,
                      const float *sw, const int32_t *wsum, const float *bias, float *y, long ldy);
 
-// ---- FP32 products with a weight packed once (decoding) ---------------------------------
+// ---- FP32 products with a weight packed once (decoding, training steps) ----------------
 // W (N×K, row stride ldw) packed for x·Wᵀ: blocks of 16 rows, each input's 16 weights
 // together (rk_packed_nt_index), zero rows up to a multiple of 16; rk_packed_nt_count floats,
 // 64-byte aligned for rk_gemm_nt_packed.
@@ -133,6 +133,9 @@ int rk_packed_fast(void);
 long rk_packed_nt_index(long n, long c, long k);
 long rk_packed_nt_count(long n, long k);
 void rk_pack_nt(long n, long k, const float *w, long ldw, float *packed);
+// The same layout for the N×K matrix Wᵀ, from W stored K×N (row stride ldw): for dX = dY·W
+// as dY·(Wᵀ)ᵀ in a backward pass.
+void rk_pack_tn(long n, long k, const float *w, long ldw, float *packed);
 // x (M×K, stride ldx) in tiles of 8 rows, each input's 8 values together (rows past M zero):
 // rk_packed_rows_count floats.
 long rk_packed_rows_count(long m, long k);
