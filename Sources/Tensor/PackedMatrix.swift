@@ -10,18 +10,23 @@ import _Kernels
 public final class PackedMatrix: @unchecked Sendable {
     /// N and K.
     public let rows: Int, columns: Int
-    /// `rk_packed_nt_count(N, K)` floats: blocks of 16 rows, each input's 16 weights together.
+    /// float32: `rk_packed_nt_count(N, K)` floats, blocks of 16 rows, each input's 16 weights
+    /// together. bf16: `rk_packed_bf16_count(N, K)` 32-bit words, the same by pairs of inputs
+    /// rounded to bf16 (`rk_gemm_bf16_packed`).
+    let precision: MatrixPrecision
     let panels: UnsafeMutablePointer<Float>
     /// Where `panels` lives when it comes from the buffer pool (a training step's packing).
     private let storage: Storage?
 
     /// Packs a (N, K) weight W, for x·Wᵀ; or, `transposed`, a (K, N) weight W as Wᵀ, for x·W
     /// (a backward pass's dX = dY·W). `pooled`: in a buffer of the tensors' pool, for a packing
-    /// that lives a few milliseconds (`StepPacks`).
-    public init(_ weight: Tensor, transposed: Bool = false, pooled: Bool = false) {
+    /// that lives a few milliseconds (`StepPacks`). In bf16, products round x and W to bf16 and
+    /// sum in FP32, as a bf16 training step's products do.
+    public init(_ weight: Tensor, transposed: Bool = false, pooled: Bool = false, precision: MatrixPrecision = .float32) {
         precondition(weight.rank == 2, "PackedMatrix: a weight matrix, got shape \(weight.shape)")
         (rows, columns) = transposed ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
-        let count = rk_packed_nt_count(rows, columns)
+        self.precision = precision
+        let count = precision == .bf16 ? rk_packed_bf16_count(rows, columns) : rk_packed_nt_count(rows, columns)
         if pooled {
             storage = Storage(count: count)
             panels = storage!.pointer
@@ -30,18 +35,29 @@ public final class PackedMatrix: @unchecked Sendable {
             panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
                 .bindMemory(to: Float.self, capacity: count)
         }
-        if transposed {
-            rk_pack_tn(rows, columns, weight.pointer, rows, panels)
-        } else {
-            rk_pack_nt(rows, columns, weight.pointer, columns, panels)
+        switch (precision, transposed) {
+        case (.float32, false): rk_pack_nt(rows, columns, weight.pointer, columns, panels)
+        case (.float32, true): rk_pack_tn(rows, columns, weight.pointer, rows, panels)
+        case (.bf16, false):
+            var row = [UInt16](repeating: 0, count: columns + 1)
+            rk_pack_bf16_nt(rows, columns, weight.pointer, columns, words, &row)
+        case (.bf16, true):
+            var scratch = [UInt16](repeating: 0, count: 2 * rows)
+            rk_pack_bf16_tn(rows, columns, weight.pointer, rows, words, &scratch)
         }
     }
 
     deinit { if storage == nil { panels.deallocate() } }
 
+    /// The panels as bf16 pairs.
+    private var words: UnsafeMutablePointer<UInt32> { UnsafeMutableRawPointer(panels).assumingMemoryBound(to: UInt32.self) }
+
     /// Whether this CPU runs the packed products fast (AVX-512); elsewhere a portable loop
     /// computes the same numbers slower than BLAS, and models are not packed.
     public static var hasFastKernels: Bool { rk_packed_fast() != 0 }
+
+    /// Whether this CPU runs the bf16 packed products fast (AVX512_BF16).
+    public static var hasFastBF16Kernels: Bool { rk_packed_bf16_fast() != 0 }
 
     /// x·Wᵀ + bias for x (…, K): (…, N). Records nothing.
     public func linear(_ x: Tensor, bias: Tensor?) -> Tensor {
@@ -56,12 +72,27 @@ public final class PackedMatrix: @unchecked Sendable {
     func product(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
                  accumulate: Bool) {
         guard m > 0 else { return }
+        if precision == .bf16 { return productBF16(x, rows: m, bias: bias, into: y, accumulate: accumulate) }
         // x in tiles of 8 rows, each input's 8 values together, once for all threads (pool scratch).
         let xt = Tensor(uninitialized: [rk_packed_rows_count(m, columns)])
         rk_pack_rows(m, columns, x, columns, xt.pointer)
         Workers.forRowBlocks(rows, work: m * rows * columns, minimumWork: Engine.minimumSplitProduct) { block in
             rk_gemm_nt_packed(m, block.count, columns, xt.pointer, panels + block.lowerBound * columns,
                               bias.map { $0 + block.lowerBound }, y + block.lowerBound, rows, accumulate ? 1 : 0)
+        }
+    }
+
+    private func productBF16(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?,
+                             into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        // x rounded and packed by pairs, in tiles of 8 rows (pool scratch, as 32-bit words).
+        let xt = Tensor(uninitialized: [rk_packed_bf16_rows_count(m, columns)])
+        let xWords = UnsafeMutableRawPointer(xt.pointer).assumingMemoryBound(to: UInt32.self)
+        var row = [UInt16](repeating: 0, count: columns + 1)
+        rk_pack_bf16_rows(m, columns, x, columns, xWords, &row)
+        let pairs = (columns + 1) / 2
+        Workers.forRowBlocks(rows, work: m * rows * columns, minimumWork: 2 * Engine.minimumSplitProduct) { block in
+            rk_gemm_bf16_packed(m, block.count, columns, xWords, words + block.lowerBound * pairs,
+                                bias.map { $0 + block.lowerBound }, y + block.lowerBound, rows, accumulate ? 1 : 0)
         }
     }
 }

@@ -25,7 +25,7 @@ final class StepPacks {
     /// Whether `linear` runs a product of `rows` rows on `weight` packed, recording on `tape`.
     static func apply(to weight: Tensor, rows: Int, tape: Tape) -> Bool {
         tape.packScope.depth > 0 && rows <= maximumRows && weight.isParameter
-            && Engine.matrixPrecision == .float32 && PackedMatrix.hasFastKernels
+            && (Engine.matrixPrecision == .float32 ? PackedMatrix.hasFastKernels : PackedMatrix.hasFastBF16Kernels)
     }
 
     /// W (N, K) packed for x·Wᵀ.
@@ -36,7 +36,7 @@ final class StepPacks {
 
     private func packed(_ weight: Tensor, transposed wanted: Bool, scope: PackScope) -> PackedMatrix {
         if let packing, transposed == wanted { return packing }
-        let made = PackedMatrix(weight, transposed: wanted, pooled: true)
+        let made = PackedMatrix(weight, transposed: wanted, pooled: true, precision: Engine.matrixPrecision)
         if packing == nil { scope.packed.append(self) }
         (packing, transposed) = (made, wanted)
         return made

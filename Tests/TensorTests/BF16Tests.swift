@@ -128,4 +128,42 @@ import _Kernels
         let second = w.bf16Rounding()
         #expect(rk_from_bf16(second[0]) == 5)
     }
+
+    /// A weight packed in bf16 (`PackedMatrix`, as a bf16 training step's loops pack W and Wᵀ)
+    /// against a double-precision sum of the bf16-rounded operands: tiles of 1–8 rows, whole
+    /// and partial blocks of 16 and 32 outputs, odd depths (a zero input pads the last pair),
+    /// with and without bias, accumulating or not.
+    @Test(.enabled(if: PackedMatrix.hasFastBF16Kernels), arguments: [(1, 5, 7), (8, 33, 13), (9, 130, 100), (64, 47, 301)])
+    func packedProductsMatchRoundedReference(m: Int, n: Int, k: Int) {
+        var generator = RandomGenerator(seed: 12)
+        let x = (0..<m * k).map { _ in generator.normal() }, w = (0..<n * k).map { _ in generator.normal() }
+        let bias = (0..<n).map { _ in generator.normal() }, y0 = (0..<m * n).map { _ in generator.normal() }
+        let round = { (v: Float) in Double(rk_from_bf16(Self.bf16(v))) }
+        for transposed in [false, true] {
+            // W as stored: (N, K), or (K, N) when packed as Wᵀ.
+            let stored = transposed ? (0..<k * n).map { i in w[(i % n) * k + i / n] } : w
+            let packed = PackedMatrix(Tensor(stored, shape: transposed ? [k, n] : [n, k]), transposed: transposed, precision: .bf16)
+            for (withBias, accumulate) in [(false, false), (true, false), (false, true)] {
+                var y = y0
+                x.withUnsafeBufferPointer { x in
+                    bias.withUnsafeBufferPointer { b in
+                        y.withUnsafeMutableBufferPointer { y in
+                            packed.product(x.baseAddress!, rows: m, bias: withBias ? b.baseAddress! : nil, into: y.baseAddress!,
+                                           accumulate: accumulate)
+                        }
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = (0..<k).reduce(0.0) { $0 + round(x[i * k + $1]) * round(w[j * k + $1]) }
+                        if withBias { sum += Double(bias[j]) }
+                        if accumulate { sum += Double(y0[i * n + j]) }
+                        worst = max(worst, abs(Double(y[i * n + j]) - sum) / max(1, abs(sum)))
+                    }
+                }
+                #expect(worst < 1e-5, "m \(m) n \(n) k \(k) Wᵀ \(transposed) bias \(withBias) accumulate \(accumulate): \(worst)")
+            }
+        }
+    }
 }

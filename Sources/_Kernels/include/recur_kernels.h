@@ -146,6 +146,22 @@ void rk_pack_rows(long m, long k, const float *x, long ldx, float *xt);
 void rk_gemm_nt_packed(long m, long n, long k, const float *xt, const float *packed, const float *bias,
                        float *y, long ldy, int accumulate);
 
+// ---- bf16 products with a weight packed once (a bf16 training step's loops) ------------
+// PackedGemm.c's layout by pairs of inputs: for each block of 16 rows of W (N×K), (K+1)/2
+// groups of 16 words, each word two bf16 inputs of one row (low: even input); x in tiles of
+// 8 rows likewise. rk_packed_bf16_count and rk_packed_bf16_rows_count count words (64-byte
+// aligned buffers). `row`: scratch of K + 1 (nt, rows) or 2·N (tn) uint16s. rk_pack_bf16_tn
+// packs Wᵀ (N×K) from W stored K×N. y (M×N) (+)= x·Wᵀ + bias, FP32 sums; AVX512_BF16 where the
+// CPU has it (rk_packed_bf16_fast), else a portable loop.
+int rk_packed_bf16_fast(void);
+long rk_packed_bf16_count(long n, long k);
+void rk_pack_bf16_nt(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *row);
+void rk_pack_bf16_tn(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *rows);
+long rk_packed_bf16_rows_count(long m, long k);
+void rk_pack_bf16_rows(long m, long k, const float *x, long ldx, uint32_t *xt, uint16_t *row);
+void rk_gemm_bf16_packed(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
+                         float *y, long ldy, int accumulate);
+
 // ---- bf16 products (mixed-precision training) -------------------------------------------
 // NULL when bf16 products can run here; otherwise why not, in words a person can act on
 // (oneDNN missing, or Recur built without its headers). Opens oneDNN on first use.

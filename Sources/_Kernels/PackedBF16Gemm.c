@@ -1,0 +1,171 @@
+// bf16 x·Wᵀ with W packed once, for a bf16 training step's recurrent loops: PackedGemm.c's
+// kernel with AVX512_BF16's vdpbf16ps in place of FP32 FMAs. One vdpbf16ps adds two bf16
+// products to each of 16 FP32 lanes, twice an FMA's work, so W is packed by pairs of inputs:
+// for each block of 16 output rows, k/2 groups of 16 32-bit words, word j of group p holding
+// W[n0 + j][2p] (low half) and W[n0 + j][2p + 1] (high half), both rounded to bf16 (nearest
+// even); an odd k gets a zero input. x is packed likewise in tiles of 8 rows, each row's pair
+// one word, so one broadcast serves 16 outputs. Products accumulate in FP32.
+//
+// Rounding goes through rk_to_bf16 (BF16Gemm.c), one row at a time.
+#include "recur_kernels.h"
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+long rk_packed_bf16_count(long n, long k) { return (n + 15) / 16 * 16 * ((k + 1) / 2); }
+
+// A pair of bf16 values as one 32-bit word, a low, b high.
+static inline uint32_t pair(uint16_t a, uint16_t b) { return (uint32_t)a | ((uint32_t)b << 16); }
+
+void rk_pack_bf16_nt(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *row) {
+    long pairs = (k + 1) / 2;
+    memset(packed, 0, (size_t)rk_packed_bf16_count(n, k) * sizeof(uint32_t));
+    for (long r = 0; r < n; r++) {
+        rk_to_bf16(w + r * ldw, row, k);
+        if (k % 2) row[k] = 0;
+        uint32_t *block = packed + (r / 16) * 16 * pairs + r % 16;
+        for (long p = 0; p < pairs; p++) block[p * 16] = pair(row[2 * p], row[2 * p + 1]);
+    }
+}
+
+void rk_pack_bf16_tn(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *rows) {
+    // Wᵀ's input c is W's row c: rows 2p and 2p + 1 of W, rounded, give group p of every block.
+    long pairs = (k + 1) / 2, blocks = (n + 15) / 16;
+    uint16_t *even = rows, *odd = rows + n;
+    for (long p = 0; p < pairs; p++) {
+        rk_to_bf16(w + 2 * p * ldw, even, n);
+        if (2 * p + 1 < k) rk_to_bf16(w + (2 * p + 1) * ldw, odd, n); else memset(odd, 0, (size_t)n * sizeof(uint16_t));
+        for (long b = 0; b < blocks; b++) {
+            uint32_t *group = packed + (b * pairs + p) * 16;
+            for (long j = 0; j < 16; j++) {
+                long r = b * 16 + j;
+                group[j] = r < n ? pair(even[r], odd[r]) : 0;
+            }
+        }
+    }
+}
+
+long rk_packed_bf16_rows_count(long m, long k) { return (m + 7) / 8 * 8 * ((k + 1) / 2); }
+
+void rk_pack_bf16_rows(long m, long k, const float *x, long ldx, uint32_t *xt, uint16_t *row) {
+    long pairs = (k + 1) / 2;
+    for (long t = 0; t < (m + 7) / 8 * 8; t++) {
+        uint32_t *tile = xt + (t / 8) * 8 * pairs + t % 8;
+        if (t >= m) {
+            for (long p = 0; p < pairs; p++) tile[p * 8] = 0;
+            continue;
+        }
+        rk_to_bf16(x + t * ldx, row, k);
+        if (k % 2) row[k] = 0;
+        for (long p = 0; p < pairs; p++) tile[p * 8] = pair(row[2 * p], row[2 * p + 1]);
+    }
+}
+
+static int bf16_available(void) {
+#if defined(__x86_64__)
+    static int known = -1;  // a benign race: every thread computes the same answer
+    if (known < 0) {
+        __builtin_cpu_init();
+        known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16");
+    }
+    return known;
+#else
+    return 0;
+#endif
+}
+
+int rk_packed_bf16_fast(void) { return bf16_available(); }
+
+static inline float from_bf16(uint16_t value) {
+    uint32_t bits = (uint32_t)value << 16;
+    float result;
+    memcpy(&result, &bits, 4);
+    return result;
+}
+
+static void gemm_scalar(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
+                        float *y, long ldy, int accumulate) {
+    long pairs = (k + 1) / 2;
+    for (long i = 0; i < m; i++) {
+        for (long j = 0; j < n; j++) {
+            float sum = 0;
+            for (long p = 0; p < pairs; p++) {
+                uint32_t a = xt[(i / 8 * pairs + p) * 8 + i % 8], b = packed[(j / 16 * pairs + p) * 16 + j % 16];
+                sum += from_bf16((uint16_t)a) * from_bf16((uint16_t)b) + from_bf16((uint16_t)(a >> 16)) * from_bf16((uint16_t)(b >> 16));
+            }
+            float value = sum + (bias ? bias[j] : 0.0f);
+            y[i * ldy + j] = accumulate ? y[i * ldy + j] + value : value;
+        }
+    }
+}
+
+#if defined(__x86_64__)
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bf16"))), apply_to = function)
+
+// `rows` (1–8) rows of y, 32 outputs (two packed blocks), as PackedGemm.c's tile, by pairs.
+static inline __attribute__((always_inline)) void tile(const int rows, long pairs, const uint32_t *xt, const uint32_t *w,
+                                                       int last, const float *bias, float *y, long ldy, int accumulate,
+                                                       __mmask16 mask0, __mmask16 mask1) {
+    __m512 acc0[8], acc1[8];
+    for (int i = 0; i < rows; i++) { acc0[i] = _mm512_setzero_ps(); acc1[i] = _mm512_setzero_ps(); }
+    const uint32_t *w0 = w, *w1 = w + 16 * pairs;
+    for (long p = 0; p < pairs; p++) {
+        __m512bh b0 = (__m512bh)_mm512_load_si512(w0 + p * 16);
+        __m512bh b1 = last ? b0 : (__m512bh)_mm512_load_si512(w1 + p * 16);
+        for (int i = 0; i < rows; i++) {
+            __m512bh a = (__m512bh)_mm512_set1_epi32((int)xt[p * 8 + i]);
+            acc0[i] = _mm512_dpbf16_ps(acc0[i], a, b0);
+            if (!last) acc1[i] = _mm512_dpbf16_ps(acc1[i], a, b1);
+        }
+    }
+    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
+    for (int i = 0; i < rows; i++) {
+        float *yi = y + i * ldy;
+        __m512 v0 = _mm512_add_ps(acc0[i], bias0);
+        if (accumulate) v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, yi));
+        _mm512_mask_storeu_ps(yi, mask0, v0);
+        if (!last) {
+            __m512 v1 = _mm512_add_ps(acc1[i], bias1);
+            if (accumulate) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, yi + 16));
+            _mm512_mask_storeu_ps(yi + 16, mask1, v1);
+        }
+    }
+}
+
+static void gemm_avx512(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
+                        float *y, long ldy, int accumulate) {
+    long pairs = (k + 1) / 2;
+    for (long j = 0; j < n; j += 32) {
+        long columns = n - j < 32 ? n - j : 32;
+        int last = columns <= 16;  // one block of 16 left
+        __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+        __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns > 16 ? (__mmask16)((1u << (columns - 16)) - 1) : 0;
+        const uint32_t *wj = packed + (j / 16) * 16 * pairs;
+        const float *b = bias ? bias + j : 0;
+        for (long i = 0; i < m; i += 8) {
+            int rows = m - i < 8 ? (int)(m - i) : 8;
+            const uint32_t *xi = xt + i * pairs;
+            float *yi = y + i * ldy + j;
+            switch (rows) {  // constant row counts, so each case is fully unrolled
+#define TILE(r) case r: tile(r, pairs, xi, wj, last, b, yi, ldy, accumulate, mask0, mask1); break;
+            TILE(8) TILE(7) TILE(6) TILE(5) TILE(4) TILE(3) TILE(2) TILE(1)
+#undef TILE
+            }
+        }
+    }
+}
+
+#pragma clang attribute pop
+#endif
+
+void rk_gemm_bf16_packed(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
+                         float *y, long ldy, int accumulate) {
+#if defined(__x86_64__)
+    if (bf16_available()) { gemm_avx512(m, n, k, xt, packed, bias, y, ldy, accumulate); return; }
+#endif
+    gemm_scalar(m, n, k, xt, packed, bias, y, ldy, accumulate);
+}
