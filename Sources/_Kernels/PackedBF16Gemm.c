@@ -104,6 +104,7 @@ static void gemm_scalar(long m, long n, long k, const uint32_t *xt, const uint32
 
 #if defined(__x86_64__)
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bf16"))), apply_to = function)
+#include "PackedTiles.h"
 
 // `rows` (1–8) rows of y, 32 outputs (two packed blocks), as PackedGemm.c's tile, by pairs.
 static inline __attribute__((always_inline)) void tile(const int rows, long pairs, const uint32_t *xt, const uint32_t *w,
@@ -121,43 +122,10 @@ static inline __attribute__((always_inline)) void tile(const int rows, long pair
             if (!last) acc1[i] = _mm512_dpbf16_ps(acc1[i], a, b1);
         }
     }
-    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
-    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
-    for (int i = 0; i < rows; i++) {
-        float *yi = y + i * ldy;
-        __m512 v0 = _mm512_add_ps(acc0[i], bias0);
-        if (accumulate) v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, yi));
-        _mm512_mask_storeu_ps(yi, mask0, v0);
-        if (!last) {
-            __m512 v1 = _mm512_add_ps(acc1[i], bias1);
-            if (accumulate) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, yi + 16));
-            _mm512_mask_storeu_ps(yi + 16, mask1, v1);
-        }
-    }
+    rk_store_tile(rows, acc0, acc1, last, bias, y, ldy, accumulate, mask0, mask1);
 }
 
-static void gemm_avx512(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
-                        float *y, long ldy, int accumulate) {
-    long pairs = (k + 1) / 2;
-    for (long j = 0; j < n; j += 32) {
-        long columns = n - j < 32 ? n - j : 32;
-        int last = columns <= 16;  // one block of 16 left
-        __mmask16 mask0 = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
-        __mmask16 mask1 = columns >= 32 ? 0xFFFF : columns > 16 ? (__mmask16)((1u << (columns - 16)) - 1) : 0;
-        const uint32_t *wj = packed + (j / 16) * 16 * pairs;
-        const float *b = bias ? bias + j : 0;
-        for (long i = 0; i < m; i += 8) {
-            int rows = m - i < 8 ? (int)(m - i) : 8;
-            const uint32_t *xi = xt + i * pairs;
-            float *yi = y + i * ldy + j;
-            switch (rows) {  // constant row counts, so each case is fully unrolled
-#define TILE(r) case r: tile(r, pairs, xi, wj, last, b, yi, ldy, accumulate, mask0, mask1); break;
-            TILE(8) TILE(7) TILE(6) TILE(5) TILE(4) TILE(3) TILE(2) TILE(1)
-#undef TILE
-            }
-        }
-    }
-}
+RK_PACKED_TILE_LOOP(gemm_avx512, uint32_t, tile)
 
 #pragma clang attribute pop
 #endif
@@ -165,7 +133,7 @@ static void gemm_avx512(long m, long n, long k, const uint32_t *xt, const uint32
 void rk_gemm_bf16_packed(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
                          float *y, long ldy, int accumulate) {
 #if defined(__x86_64__)
-    if (bf16_available()) { gemm_avx512(m, n, k, xt, packed, bias, y, ldy, accumulate); return; }
+    if (bf16_available()) { gemm_avx512(m, n, (k + 1) / 2, xt, packed, bias, y, ldy, accumulate); return; }
 #endif
     gemm_scalar(m, n, k, xt, packed, bias, y, ldy, accumulate);
 }
