@@ -98,7 +98,9 @@ static inline __attribute__((always_inline)) void tile(const int rows, long k, c
             if (!last) acc1[i] = _mm512_fmadd_ps(a, b1, acc1[i]);
         }
     }
-    rk_store_tile(rows, acc0, acc1, last, bias, y, ldy, accumulate, mask0, mask1);
+    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
+    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
+    for (int i = 0; i < rows; i++) rk_store_tile_row(acc0[i], acc1[i], bias0, bias1, last, y + i * ldy, accumulate, mask0, mask1);
 }
 
 RK_PACKED_TILE_LOOP(gemm_avx512, float, tile)

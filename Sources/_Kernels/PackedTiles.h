@@ -1,5 +1,5 @@
 // What the packed kernels share (PackedGemm.c: FP32 FMAs; PackedBF16Gemm.c: bf16 pairs with
-// vdpbf16ps): a tile's store and the loop over tiles. Both lay W out in blocks of 16 output
+// vdpbf16ps): a tile row's store and the loop over tiles. Both lay W out in blocks of 16 output
 // rows and x in tiles of 8 rows, with `depth` groups per block (K floats, or (K + 1) / 2
 // pairs), and compute y in tiles of up to 8 rows × 32 outputs (two blocks). Include inside
 // an avx512f target region.
@@ -7,23 +7,19 @@
 #define RECUR_PACKED_TILES_H
 #include <immintrin.h>
 
-// y's `rows` rows of a tile from its accumulators: + bias, + y's values when accumulating,
-// masked stores for a partial block (`last`: only the first block of 16 exists).
-static inline __attribute__((always_inline)) void rk_store_tile(const int rows, const __m512 *acc0, const __m512 *acc1,
-                                                                int last, const float *bias, float *y, long ldy,
-                                                                int accumulate, __mmask16 mask0, __mmask16 mask1) {
-    const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(mask0, bias) : _mm512_setzero_ps();
-    const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(mask1, bias + 16) : _mm512_setzero_ps();
-    for (int i = 0; i < rows; i++) {
-        float *yi = y + i * ldy;
-        __m512 v0 = _mm512_add_ps(acc0[i], bias0);
-        if (accumulate) v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, yi));
-        _mm512_mask_storeu_ps(yi, mask0, v0);
-        if (!last) {
-            __m512 v1 = _mm512_add_ps(acc1[i], bias1);
-            if (accumulate) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, yi + 16));
-            _mm512_mask_storeu_ps(yi + 16, mask1, v1);
-        }
+// One row of a tile from its two accumulators (by value, so that they stay in registers):
+// + bias, + y's values when accumulating, masked stores for a partial block (`last`: only the
+// first block of 16 exists).
+static inline __attribute__((always_inline)) void rk_store_tile_row(__m512 acc0, __m512 acc1, __m512 bias0, __m512 bias1,
+                                                                    int last, float *yi, int accumulate,
+                                                                    __mmask16 mask0, __mmask16 mask1) {
+    __m512 v0 = _mm512_add_ps(acc0, bias0);
+    if (accumulate) v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(mask0, yi));
+    _mm512_mask_storeu_ps(yi, mask0, v0);
+    if (!last) {
+        __m512 v1 = _mm512_add_ps(acc1, bias1);
+        if (accumulate) v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(mask1, yi + 16));
+        _mm512_mask_storeu_ps(yi + 16, mask1, v1);
     }
 }
 
