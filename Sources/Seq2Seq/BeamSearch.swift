@@ -41,7 +41,8 @@ public final class BeamSearch {
         var token: Int32
     }
 
-    /// Per-model search state for the active rows (sentence a's beam k is row a·K + k).
+    /// Per-model search state for the active rows (sentence a's beam b is row a·W + b: W = 1 at
+    /// the first step, when every sentence has one live hypothesis, and K after).
     struct ModelState {
         var encoded: EncodedSource
         var decoder: DecoderState
@@ -66,9 +67,10 @@ public final class BeamSearch {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             let k = options.beamSize
-            let replicate = sources.indices.flatMap { Array(repeating: Int32($0), count: k) }
+            // The first step has one live hypothesis a sentence (<s>): one row each, and K after.
+            var width = 1
             var states = models.map { model -> ModelState in
-                let encoded = model.encode(SourceBatch(sources)).selecting(rows: replicate)  // (B·K, S, D): each sentence K times
+                let encoded = model.encode(SourceBatch(sources))  // (B, S, D)
                 return ModelState(encoded: encoded, decoder: model.decoder.initialState(encoded))
             }
             // With a shortlist, every model scores only the batch's candidates (position c is id ids[c]).
@@ -77,13 +79,13 @@ public final class BeamSearch {
                 return models.map { $0.decoder.restrictedOutput(ids) }
             }
             var active = Array(sources.indices)
-            var beams = sources.map { _ in [Beam()] + Array(repeating: Beam.dead, count: k - 1) }
+            var beams = sources.map { _ in [Beam()] }
             var finished = [[Hypothesis]](repeating: [], count: sources.count)
             var step = 0
             let extendedSize = copySources.map { CopyRows.extendedSize($0.joined(), vocabularySize: models[0].config.targetVocabularySize) }
             while !active.isEmpty {
                 let copy = copySources.map {
-                    CopyRows($0, sentences: active.flatMap { Array(repeating: $0, count: k) }, width: states[0].encoded.memory.shape[1],
+                    CopyRows($0, sentences: active.flatMap { Array(repeating: $0, count: width) }, width: states[0].encoded.memory.shape[1],
                              extendedSize: extendedSize!)
                 }
                 let (logProbabilities, attention) = expand(&states, beams: beams, copy: copy, outputs: outputs)
@@ -92,25 +94,26 @@ public final class BeamSearch {
                 for (a, sentence) in active.enumerated() {
                     let sourceLength = sources[sentence].count
                     let forced = forcedLengths?[sentence]
-                    let candidates = bestExtensions(beams[a], rows: a * k, logProbabilities: logProbabilities.pointer, vocabulary: vocabulary,
+                    let candidates = bestExtensions(beams[a], rows: a * width, logProbabilities: logProbabilities.pointer, vocabulary: vocabulary,
                                                     ids: outputs?[0].ids, step: step, minimum: forced ?? options.minLength,
                                                     limit: forced ?? options.lengthLimit(sourceLength))
-                    let (continuing, done) = prune(candidates, beams: beams[a], attention: attention, firstRow: a * k,
+                    let (continuing, done) = prune(candidates, beams: beams[a], attention: attention, firstRow: a * width,
                                                    sourceLength: sourceLength, step: step, finished: &finished[sentence])
                     guard !done else { continue }
                     keepSentences.append(Int32(a))
-                    keepRows += continuing.map { Int32(a * k + $0.row) }
+                    keepRows += continuing.map { Int32(a * width + $0.row) }  // K rows a sentence from here on
                     nextBeams.append(continuing.map(\.beam))
                 }
                 active = keepSentences.map { active[Int($0)] }
                 beams = nextBeams
                 for m in states.indices {
                     states[m].decoder = states[m].decoder.selecting(rows: keepRows)
-                    if keepSentences.count * k < states[m].encoded.memory.shape[0] {
-                        // A sentence's K rows of the encoding are identical, so its first K serve.
-                        states[m].encoded = states[m].encoded.selecting(rows: keepSentences.flatMap { a in (0..<Int32(k)).map { Int32(a) * Int32(k) + $0 } })
+                    if keepSentences.count * k < states[m].encoded.memory.shape[0] || width < k {
+                        // A sentence's rows of the encoding are identical: its first, K times.
+                        states[m].encoded = states[m].encoded.selecting(rows: keepSentences.flatMap { a in Array(repeating: a * Int32(width), count: k) })
                     }
                 }
+                width = k
                 step += 1
             }
             return finished.map { finalize($0) }
