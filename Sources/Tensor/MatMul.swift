@@ -81,7 +81,8 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 ///
 /// `x` is (…, I), `weight` is O × I (PyTorch's layout), `bias` is (O); the result is (…, O).
 /// A weight with an int8 form (`quantized`) uses it when nothing records a gradient, and one
-/// packed for decoding (`packed`) likewise.
+/// packed for decoding (`packed`) likewise. While a tape records, a recurrent loop's products
+/// of few rows run on the weight packed for the loop (`StepPacks`, `Tape.packingWeights`).
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     precondition(weight.rank == 2 && weight.shape[1] == x.lastDimension,
                  "linear: input \(x.shape) does not fit weight \(weight.shape) (out × in)")
@@ -101,7 +102,8 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     // products that `gemm` runs in bf16 use it).
     let rounded = { Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil }
     let tape = Tape.recording(x, weight, bias ?? weight)
-    // A training step's few-row products (one time step's) run on the weight packed once a step.
+    // A recurrent loop's few-row products (one time step's) run on the weight packed once for
+    // the loop, and their dX on Wᵀ packed once for backward (`StepPacks`).
     let stepPacked = tape.map { StepPacks.apply(to: weight, rows: product.m, tape: $0) } ?? false
     if let tape, stepPacked {
         weight.stepPacking.forward(of: weight, scope: tape.packScope).product(x.pointer, rows: product.m, bias: nil, into: y.pointer, accumulate: bias != nil)

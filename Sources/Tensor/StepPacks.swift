@@ -7,14 +7,15 @@
 /// sgemm_kernel 73%, configuration B). Inside a recurrent loop (`Tape.packingWeights`), a
 /// weight's first product packs W for the forward products x·Wᵀ (`PackedMatrix`), and in
 /// backward the first product through it packs Wᵀ for dX = dY·W (a plain copy of 16-float
-/// groups); both run in the decoder's packed kernel. A weight gradient stays in BLAS: there
-/// the small operands are the ones packed.
+/// groups); both run in the decoder's packed kernel (in bf16 training, by pairs of inputs
+/// rounded to bf16, in `rk_gemm_bf16_packed`). A weight gradient stays in BLAS: there the
+/// small operands are the ones packed.
 ///
 /// A packing lives no longer than it serves: W's until its loop ends, Wᵀ's until backward
 /// has gone back through the loop, each in a buffer of the tensors' pool. So no packing is
 /// stale (weights change between steps, never inside a loop or a backward pass), and none is
-/// alive at a step's peak of memory, the output layer's logits between the loops and their
-/// backward passes.
+/// alive at the end of the forward pass, where the output layer's logits are; the decoder's
+/// Wᵀ packings are made just after the logits' gradient is freed, and mostly take its memory.
 final class StepPacks {
     private(set) var packing: PackedMatrix?
     private var transposed = false
