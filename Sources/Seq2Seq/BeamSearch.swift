@@ -67,8 +67,6 @@ public final class BeamSearch {
         Tape.withoutRecording {
             guard !sources.isEmpty else { return [] }
             let k = options.beamSize
-            // The first step has one live hypothesis a sentence (<s>): one row each, and K after.
-            var width = 1
             var states = models.map { model -> ModelState in
                 let encoded = model.encode(SourceBatch(sources))  // (B, S, D)
                 return ModelState(encoded: encoded, decoder: model.decoder.initialState(encoded))
@@ -79,11 +77,12 @@ public final class BeamSearch {
                 return models.map { $0.decoder.restrictedOutput(ids) }
             }
             var active = Array(sources.indices)
-            var beams = sources.map { _ in [Beam()] }
+            var beams = sources.map { _ in [Beam()] }  // the first step's one live hypothesis a sentence, <s>
             var finished = [[Hypothesis]](repeating: [], count: sources.count)
             var step = 0
             let extendedSize = copySources.map { CopyRows.extendedSize($0.joined(), vocabularySize: models[0].config.targetVocabularySize) }
             while !active.isEmpty {
+                let width = beams[0].count  // rows a sentence: 1 at the first step, K after (`prune` keeps K)
                 let copy = copySources.map {
                     CopyRows($0, sentences: active.flatMap { Array(repeating: $0, count: width) }, width: states[0].encoded.memory.shape[1],
                              extendedSize: extendedSize!)
@@ -113,7 +112,6 @@ public final class BeamSearch {
                         states[m].encoded = states[m].encoded.selecting(rows: keepSentences.flatMap { a in Array(repeating: a * Int32(width), count: k) })
                     }
                 }
-                width = k
                 step += 1
             }
             return finished.map { finalize($0) }

@@ -1,12 +1,13 @@
 import _Kernels
 
-/// A weight matrix W (N, K) packed once for FP32 products x·Wᵀ (`rk_gemm_nt_packed`), for
-/// decoding. BLAS packs W into its own layout on every call, which for a decoder step's few
-/// rows costs a third as much as the product; packed when the model is loaded, W is only read.
+/// A weight matrix W (N, K) packed once for products x·Wᵀ (`rk_gemm_nt_packed`, or in bf16
+/// `rk_gemm_bf16_packed`), for decoding and for a training step's recurrent loops (`StepPacks`).
+/// BLAS packs W into its own layout on every call, which for a decoder step's few rows costs a
+/// third as much as the product; packed once, W is only read.
 ///
-/// A parameter carries one in `Tensor.packed` (`Seq2SeqModel.packForDecoding`); `linear` uses
-/// it when no tape records, and the FP32 values everywhere else. Whatever writes a parameter's
-/// values (an optimiser step, a load) calls `valuesWritten()`, which drops it.
+/// For decoding, a parameter carries one in `Tensor.packed` (`Seq2SeqModel.packForDecoding`);
+/// `linear` uses it when no tape records, and the FP32 values everywhere else. Whatever writes
+/// a parameter's values (an optimiser step, a load) calls `valuesWritten()`, which drops it.
 public final class PackedMatrix: @unchecked Sendable {
     /// N and K.
     public let rows: Int, columns: Int
@@ -85,10 +86,10 @@ public final class PackedMatrix: @unchecked Sendable {
     private func productBF16(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?,
                              into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
         // x rounded and packed by pairs, in tiles of 8 rows (pool scratch, as 32-bit words).
-        let xt = Tensor(uninitialized: [rk_packed_bf16_rows_count(m, columns)])
+        // A row's rounding (columns + 1 halves) is pool scratch too: this runs every time step.
+        let xt = Tensor(uninitialized: [rk_packed_bf16_rows_count(m, columns)]), row = Tensor(uninitialized: [columns / 2 + 1])
         let xWords = UnsafeMutableRawPointer(xt.pointer).assumingMemoryBound(to: UInt32.self)
-        var row = [UInt16](repeating: 0, count: columns + 1)
-        rk_pack_bf16_rows(m, columns, x, columns, xWords, &row)
+        rk_pack_bf16_rows(m, columns, x, columns, xWords, UnsafeMutableRawPointer(row.pointer).assumingMemoryBound(to: UInt16.self))
         let pairs = (columns + 1) / 2
         Workers.forRowBlocks(rows, work: m * rows * columns, minimumWork: 2 * Engine.minimumSplitProduct) { block in
             rk_gemm_bf16_packed(m, block.count, columns, xWords, words + block.lowerBound * pairs,

@@ -6,7 +6,7 @@
 // even); an odd k gets a zero input. x is packed likewise in tiles of 8 rows, each row's pair
 // one word, so one broadcast serves 16 outputs. Products accumulate in FP32.
 //
-// Rounding goes through rk_to_bf16 (BF16Gemm.c), one row at a time.
+// Rounding goes through rk_to_bf16 (BF16Gemm.c), one row at a time; rk_from_bf16 reads back.
 #include "recur_kernels.h"
 #include <stdint.h>
 #include <string.h>
@@ -22,11 +22,14 @@ static inline uint32_t pair(uint16_t a, uint16_t b) { return (uint32_t)a | ((uin
 
 void rk_pack_bf16_nt(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *row) {
     long pairs = (k + 1) / 2;
-    memset(packed, 0, (size_t)rk_packed_bf16_count(n, k) * sizeof(uint32_t));
-    for (long r = 0; r < n; r++) {
+    for (long r = 0; r < (n + 15) / 16 * 16; r++) {  // rows past n: zeros
+        uint32_t *block = packed + (r / 16) * 16 * pairs + r % 16;
+        if (r >= n) {
+            for (long p = 0; p < pairs; p++) block[p * 16] = 0;
+            continue;
+        }
         rk_to_bf16(w + r * ldw, row, k);
         if (k % 2) row[k] = 0;
-        uint32_t *block = packed + (r / 16) * 16 * pairs + r % 16;
         for (long p = 0; p < pairs; p++) block[p * 16] = pair(row[2 * p], row[2 * p + 1]);
     }
 }
@@ -79,13 +82,6 @@ static int bf16_available(void) {
 
 int rk_packed_bf16_fast(void) { return bf16_available(); }
 
-static inline float from_bf16(uint16_t value) {
-    uint32_t bits = (uint32_t)value << 16;
-    float result;
-    memcpy(&result, &bits, 4);
-    return result;
-}
-
 static void gemm_scalar(long m, long n, long k, const uint32_t *xt, const uint32_t *packed, const float *bias,
                         float *y, long ldy, int accumulate) {
     long pairs = (k + 1) / 2;
@@ -94,7 +90,7 @@ static void gemm_scalar(long m, long n, long k, const uint32_t *xt, const uint32
             float sum = 0;
             for (long p = 0; p < pairs; p++) {
                 uint32_t a = xt[(i / 8 * pairs + p) * 8 + i % 8], b = packed[(j / 16 * pairs + p) * 16 + j % 16];
-                sum += from_bf16((uint16_t)a) * from_bf16((uint16_t)b) + from_bf16((uint16_t)(a >> 16)) * from_bf16((uint16_t)(b >> 16));
+                sum += rk_from_bf16((uint16_t)a) * rk_from_bf16((uint16_t)b) + rk_from_bf16((uint16_t)(a >> 16)) * rk_from_bf16((uint16_t)(b >> 16));
             }
             float value = sum + (bias ? bias[j] : 0.0f);
             y[i * ldy + j] = accumulate ? y[i * ldy + j] + value : value;

@@ -1,8 +1,9 @@
-// FP32 x·Wᵀ with W packed once, for decoding. BLAS packs its operands into its own layout on
-// every call, and a decoder step's products are small in M (64 sentences, or a beam's 5 rows)
-// and large in W: there the packing of W costs a third as much as the product itself
-// (`perf` on the decoding benchmark: sgemm_incopy 17% against sgemm_kernel 43%). Packed once
-// when a model is loaded, W is only read.
+// FP32 x·Wᵀ with W packed once, for decoding and for a training step's recurrent loops
+// (Tensor/StepPacks.swift, which also packs Wᵀ with rk_pack_tn for backward's dX). BLAS packs
+// its operands into its own layout on every call, and a decoder step's products are small in M
+// (64 sentences, or a beam's 5 rows) and large in W: there the packing of W costs a third as
+// much as the product itself (`perf` on the decoding benchmark: sgemm_incopy 17% against
+// sgemm_kernel 43%). Packed once when a model is loaded, W is only read.
 //
 // The layout is the int8 kernel's (Int8Gemm.c) with one float per input instead of four bytes:
 // for each block of 16 output rows, k groups of 16 floats, W[n0 + j][c] at
