@@ -20,18 +20,25 @@ long rk_packed_bf16_count(long n, long k) { return (n + 15) / 16 * 16 * ((k + 1)
 // A pair of bf16 values as one 32-bit word, a low, b high.
 static inline uint32_t pair(uint16_t a, uint16_t b) { return (uint32_t)a | ((uint32_t)b << 16); }
 
-void rk_pack_bf16_nt(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *row) {
+// Rows of x (n × k) rounded and packed by pairs in tiles of `tile` rows (16 for W, 8 for x):
+// word p of row r at ((r / tile)·pairs + p)·tile + r % tile; rows past n up to a whole tile are
+// zeros. `row`: scratch of k + 1 halves.
+static void pack_pairs(long tile, long n, long k, const float *x, long ldx, uint32_t *packed, uint16_t *row) {
     long pairs = (k + 1) / 2;
-    for (long r = 0; r < (n + 15) / 16 * 16; r++) {  // rows past n: zeros
-        uint32_t *block = packed + (r / 16) * 16 * pairs + r % 16;
+    for (long r = 0; r < (n + tile - 1) / tile * tile; r++) {
+        uint32_t *first = packed + (r / tile) * tile * pairs + r % tile;
         if (r >= n) {
-            for (long p = 0; p < pairs; p++) block[p * 16] = 0;
+            for (long p = 0; p < pairs; p++) first[p * tile] = 0;
             continue;
         }
-        rk_to_bf16(w + r * ldw, row, k);
+        rk_to_bf16(x + r * ldx, row, k);
         if (k % 2) row[k] = 0;
-        for (long p = 0; p < pairs; p++) block[p * 16] = pair(row[2 * p], row[2 * p + 1]);
+        for (long p = 0; p < pairs; p++) first[p * tile] = pair(row[2 * p], row[2 * p + 1]);
     }
+}
+
+void rk_pack_bf16_nt(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *row) {
+    pack_pairs(16, n, k, w, ldw, packed, row);
 }
 
 void rk_pack_bf16_tn(long n, long k, const float *w, long ldw, uint32_t *packed, uint16_t *rows) {
@@ -54,17 +61,7 @@ void rk_pack_bf16_tn(long n, long k, const float *w, long ldw, uint32_t *packed,
 long rk_packed_bf16_rows_count(long m, long k) { return (m + 7) / 8 * 8 * ((k + 1) / 2); }
 
 void rk_pack_bf16_rows(long m, long k, const float *x, long ldx, uint32_t *xt, uint16_t *row) {
-    long pairs = (k + 1) / 2;
-    for (long t = 0; t < (m + 7) / 8 * 8; t++) {
-        uint32_t *tile = xt + (t / 8) * 8 * pairs + t % 8;
-        if (t >= m) {
-            for (long p = 0; p < pairs; p++) tile[p * 8] = 0;
-            continue;
-        }
-        rk_to_bf16(x + t * ldx, row, k);
-        if (k % 2) row[k] = 0;
-        for (long p = 0; p < pairs; p++) tile[p * 8] = pair(row[2 * p], row[2 * p + 1]);
-    }
+    pack_pairs(8, m, k, x, ldx, xt, row);
 }
 
 static int bf16_available(void) {
