@@ -125,8 +125,8 @@ func bf16Gemm(
         convert.value(0)
         multiply.value(0)
     } else {
-        DispatchQueue.concurrentPerform(iterations: pieces) { convert.value($0) }
-        DispatchQueue.concurrentPerform(iterations: pieces) { multiply.value($0) }
+        Workers.run(pieces) { convert.value($0) }
+        Workers.run(pieces) { multiply.value($0) }
     }
     return true
 }

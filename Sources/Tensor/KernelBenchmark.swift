@@ -33,6 +33,9 @@ public enum KernelBenchmark {
     public struct ProductResult: Sendable, Codable {
         public let config: String, name: String, shape: String
         public let blasGFLOPs: Double, engineGFLOPs: Double
+        /// The engine with bf16 products (`Engine.setMatrixPrecision(.bf16)`); nil where this
+        /// machine or build has none.
+        public let engineBF16GFLOPs: Double?
         /// How much slower the engine is than the bare BLAS call, in percent.
         public var overheadPercent: Double { (blasGFLOPs / engineGFLOPs - 1) * 100 }
     }
@@ -101,8 +104,13 @@ public enum KernelBenchmark {
         }
         openblas_set_num_threads(1)
         let engine = medianSeconds { _ = matmul(a, b, transposeA: s.transposeA, transposeB: s.transposeB) }
+        var bf16: Double?
+        if (try? Engine.setMatrixPrecision(.bf16)) != nil {
+            bf16 = s.flops / medianSeconds { _ = matmul(a, b, transposeA: s.transposeA, transposeB: s.transposeB) } / 1e9
+            try? Engine.setMatrixPrecision(.float32)
+        }
         return ProductResult(config: config, name: s.name, shape: "[\(s.m)x\(s.k)]x[\(s.k)x\(s.n)]",
-                             blasGFLOPs: s.flops / blas / 1e9, engineGFLOPs: s.flops / engine / 1e9)
+                             blasGFLOPs: s.flops / blas / 1e9, engineGFLOPs: s.flops / engine / 1e9, engineBF16GFLOPs: bf16)
     }
 
     static func measureLSTM(batch: Int, hidden: Int, threads: Int) -> CellResult {
@@ -161,10 +169,10 @@ extension KernelBenchmark {
         }
         func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s : s + String(repeating: " ", count: width - s.count) }
         var lines = ["Matrix products, \(r.threads) threads (GFLOP/s; overhead = engine time / BLAS time − 1)", ""]
-        lines.append(pad("config", 7) + pad("product", 17) + pad("shape", 26) + pad("BLAS", 8) + pad("engine", 8) + "overhead")
+        lines.append(pad("config", 7) + pad("product", 17) + pad("shape", 26) + pad("BLAS", 8) + pad("engine", 8) + pad("overhead", 10) + "engine bf16")
         for p in r.products {
             lines.append(pad(p.config, 7) + pad(p.name, 17) + pad(p.shape, 26) + pad(f(p.blasGFLOPs), 8)
-                         + pad(f(p.engineGFLOPs), 8) + f(p.overheadPercent) + "%")
+                         + pad(f(p.engineGFLOPs), 8) + pad(f(p.overheadPercent) + "%", 10) + (p.engineBF16GFLOPs.map { f($0) } ?? "-"))
         }
         lines += ["", "Fused cells (µs per step)", ""]
         lines.append(pad("cell", 6) + pad("B×H", 10) + pad("threads", 9) + pad("fwd (infer)", 13) + pad("fwd (train)", 13) + "backward")

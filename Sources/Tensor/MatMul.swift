@@ -122,7 +122,12 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
             } else if let gx {
                 product.gradientA(dy, weight.pointer, gx.buffer, bRounded: rounded())
             }
-            if let gw, let xKept { product.gradientB(dy, xKept.pointer, gw.buffer) }
+            if let gw, let xKept, stepPacked {
+                weight.stepPacking.accumulateGradient(dy: dy, x: xKept.pointer, rows: product.m, outputs: product.n,
+                                                      inputs: product.k, into: gw, scope: scope)
+            } else if let gw, let xKept {
+                product.gradientB(dy, xKept.pointer, gw.buffer)
+            }
             if let gbias { rk_colsum_acc(product.m, product.n, dy, gbias.buffer) }
         }
     }

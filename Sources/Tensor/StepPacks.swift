@@ -8,8 +8,13 @@
 /// weight's first product packs W for the forward products x·Wᵀ (`PackedMatrix`), and in
 /// backward the first product through it packs Wᵀ for dX = dY·W (a plain copy of 16-float
 /// groups); both run in the decoder's packed kernel (in bf16 training, by pairs of inputs
-/// rounded to bf16, in `rk_gemm_bf16_packed`). A weight gradient stays in BLAS: there the
-/// small operands are the ones packed.
+/// rounded to bf16, in `rk_gemm_bf16_packed`).
+///
+/// A weight gradient stays in BLAS, but not one product a step: dW += dYᵀ·x over a step's 64
+/// rows is a product of depth 64 that reads and writes all of dW (OpenBLAS: 168 against 205
+/// GFLOP/s at depth 256 on configuration B's decoder shapes; oneDNN's bf16, with dW cold, 100
+/// against 164). So the steps' dY and x rows are gathered (`PendingGradient`) and multiplied
+/// together once `gradientRows` rows are in, and when backward leaves the loop.
 ///
 /// A packing lives no longer than it serves: W's until its loop ends, Wᵀ's until backward
 /// has gone back through the loop, each in a buffer of the tensors' pool. So no packing is
@@ -19,9 +24,16 @@
 final class StepPacks {
     private(set) var packing: PackedMatrix?
     private var transposed = false
+    /// The weight-gradient terms gathered and not yet added to the gradient.
+    private(set) var pending: PendingGradient?
+    /// Whether the scope lists this weight (while it holds a packing or gathered terms).
+    private var listed = false
 
     /// Products with at most this many rows use packed weights.
     static let maximumRows = 256
+
+    /// Rows of dY and x gathered before their weight-gradient product runs.
+    static let gradientRows = 256
 
     /// Whether `linear` runs a product of `rows` rows on `weight` packed, recording on `tape`.
     static func apply(to weight: Tensor, rows: Int, tape: Tape) -> Bool {
@@ -38,27 +50,96 @@ final class StepPacks {
     private func packed(_ weight: Tensor, transposed wanted: Bool, scope: PackScope) -> PackedMatrix {
         if let packing, transposed == wanted { return packing }
         let made = PackedMatrix(weight, transposed: wanted, pooled: true, precision: Engine.matrixPrecision)
-        if packing == nil { scope.packed.append(self) }
+        enlist(in: scope)
         (packing, transposed) = (made, wanted)
         return made
     }
 
-    fileprivate func release(transposedToo: Bool) -> Bool {
-        guard packing != nil, !transposed || transposedToo else { return false }
-        packing = nil
-        return true
+    private func enlist(in scope: PackScope) {
+        if !listed { scope.packed.append(self) }
+        listed = true
+    }
+
+    /// dW += dYᵀ·x for one step's `rows` rows (dY: rows × N, x: rows × K), gathered with the
+    /// steps before it; the product runs once `gradientRows` rows are in, and at the latest when
+    /// backward has gone back through the loop (`PackScope.release`).
+    func accumulateGradient(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int, outputs: Int, inputs: Int,
+                            into gradient: GradientSlot, scope: PackScope) {
+        if let gathered = pending, gathered.rows + rows > gathered.capacity {
+            gathered.flush()
+            if rows > gathered.capacity { pending = nil }
+        }
+        if pending == nil {
+            pending = PendingGradient(capacity: max(Self.gradientRows, rows), outputs: outputs, inputs: inputs, gradient: gradient)
+            enlist(in: scope)
+        }
+        pending!.append(dy: dy, x: x, rows: rows)
+    }
+
+    /// Lets go of W's packing (a loop has ended), or of every packing after adding any
+    /// gathered gradient terms (`everything`: backward has gone back through a loop, or has
+    /// ended); true when nothing is left.
+    fileprivate func release(everything: Bool) -> Bool {
+        if everything {
+            pending?.flush()
+            (pending, packing) = (nil, nil)
+        } else if packing != nil && !transposed {
+            packing = nil
+        }
+        listed = packing != nil || pending != nil
+        return !listed
+    }
+
+    /// Forgets everything without adding gathered gradient terms (a recording dropped).
+    fileprivate func discard() { (pending, packing, listed) = (nil, nil, false) }
+}
+
+/// Rows of dY (rows × N) and x (rows × K) of a loop's steps, in pool buffers, waiting for
+/// their product dW += dYᵀ·x.
+final class PendingGradient {
+    let capacity: Int, outputs: Int, inputs: Int
+    private(set) var rows = 0
+    private let gradient: GradientSlot
+    private let dy: Storage, x: Storage
+
+    init(capacity: Int, outputs: Int, inputs: Int, gradient: GradientSlot) {
+        (self.capacity, self.outputs, self.inputs, self.gradient) = (capacity, outputs, inputs, gradient)
+        (dy, x) = (Storage(count: capacity * outputs), Storage(count: capacity * inputs))
+    }
+
+    func append(dy rowsOfDY: UnsafePointer<Float>, x rowsOfX: UnsafePointer<Float>, rows count: Int) {
+        precondition(rows + count <= capacity, "PendingGradient: \(rows) + \(count) rows over \(capacity)")
+        (dy.pointer + rows * outputs).update(from: rowsOfDY, count: count * outputs)
+        (x.pointer + rows * inputs).update(from: rowsOfX, count: count * inputs)
+        rows += count
+    }
+
+    /// dW (N × K) += dYᵀ·x over the rows gathered; then none are.
+    func flush() {
+        guard rows > 0 else { return }
+        gemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: rows, a: dy.pointer, lda: outputs,
+             b: x.pointer, ldb: inputs, beta: 1, c: gradient.buffer, ldc: inputs)
+        rows = 0
     }
 }
 
-/// The step packings a tape has made, and whether a recurrent loop is running.
+/// The step packings and gathered gradients a tape has made, and whether a recurrent loop is
+/// running.
 final class PackScope {
     fileprivate(set) var depth = 0
     fileprivate var packed: [StepPacks] = []
 
-    /// Releases the forward packings (a loop has ended), or every packing (backward has gone
-    /// back through a loop, or has ended).
-    func release(transposedToo: Bool) {
-        packed.removeAll { $0.release(transposedToo: transposedToo) }
+    /// Releases the forward packings (a loop has ended), or every packing after adding the
+    /// gathered gradient terms (`everything`: backward has gone back through a loop, or has
+    /// ended).
+    func release(everything: Bool) {
+        packed.removeAll { $0.release(everything: everything) }
+    }
+
+    /// Drops every packing and gathered gradient term (a recording forgotten).
+    func discard() {
+        packed.forEach { $0.discard() }
+        packed.removeAll()
     }
 }
 
@@ -69,11 +150,11 @@ extension Tape {
         guard let tape = current else { return try body() }
         let scope = tape.packScope
         // Backward reaches this mark once it has gone back through the loop.
-        tape.appendMark { scope.release(transposedToo: true) }
+        tape.appendMark { scope.release(everything: true) }
         scope.depth += 1
         defer {
             scope.depth -= 1
-            if scope.depth == 0 { scope.release(transposedToo: false) }
+            if scope.depth == 0 { scope.release(everything: false) }
         }
         return try body()
     }

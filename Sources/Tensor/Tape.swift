@@ -48,13 +48,13 @@ public final class Tape {
     /// Runs the recorded pullbacks in reverse, with whatever gradients are already seeded.
     func runPullbacks() {
         while let pullback = pullbacks.popLast() { pullback() }
-        packScope.release(transposedToo: true)
+        packScope.release(everything: true)
     }
 
     /// Forgets the recording without backpropagating.
     public func reset() {
         pullbacks.removeAll(keepingCapacity: true)
-        packScope.release(transposedToo: true)
+        packScope.discard()
     }
 
     /// Appends the pullback of an op whose output is `output`.

@@ -97,4 +97,38 @@ import Testing
             w.pointer[3] += 0.25  // as an optimiser step writes the values
         }
     }
+
+    /// A loop's weight gradient gathers its steps' dY and x rows and multiplies them together,
+    /// `StepPacks.gradientRows` rows at a time: with more rows than that, of steps of varying
+    /// size (sentences leave a batch), dW is still the sum over every step, and nothing is left
+    /// gathered once backward has gone back through the loop.
+    @Test func gatheredWeightGradientsSumEveryStep() {
+        var g = RandomGenerator(seed: 10)
+        let w = Tensor.parameter([48, 20], .uniform(0.5), generator: &g)
+        let rows = [64, 64, 64, 50, 40, 64, 7]
+        #expect(rows.reduce(0, +) > StepPacks.gradientRows, "more rows than one gathering holds")
+        let xs = rows.enumerated().map { i, r in randomTensor([r, 20], seed: 100 + UInt64(i)) }
+        let upstream = rows.enumerated().map { i, r in randomTensor([r, 48], seed: 200 + UInt64(i)) }
+        func dW(packed: Bool) -> [Float] {
+            w.zeroGrad()
+            let tape = Tape()
+            let ys = tape.record {
+                Tape.packingWeights { xs.map { packed ? linear($0, weight: w, bias: nil) : matmul($0, w, transposeB: true) } }
+            }
+            let all = tape.record { concat(ys, axis: 0) }
+            tape.backward(all, gradient: concat(upstream, axis: 0))
+            #expect(w.stepPacks?.pending == nil, "nothing left gathered after backward")
+            return w.grad!.array
+        }
+        // Σ over steps of dYᵀ·x, summed here in double precision.
+        var expected = [Double](repeating: 0, count: 48 * 20)
+        for (x, dy) in zip(xs, upstream) {
+            let (xv, dyv) = (x.array, dy.array)
+            for r in 0..<x.shape[0] {
+                for o in 0..<48 { for i in 0..<20 { expected[o * 20 + i] += Double(dyv[r * 48 + o]) * Double(xv[r * 20 + i]) } }
+            }
+        }
+        expectClose(dW(packed: true), expected.map { Float($0) }, tolerance: 1e-5, "dW gathered")
+        expectClose(dW(packed: false), expected.map { Float($0) }, tolerance: 1e-5, "dW step by step")
+    }
 }
