@@ -11,8 +11,9 @@ import _Kernels
 /// run through `Workers` (the caller and a helper thread). Small products stay on the calling
 /// thread, and no BLAS thread spins between products.
 ///
-/// With `Engine.matrixPrecision` at `.bf16`, products of more than a few rows run in bf16
-/// (`bf16Gemm`); should oneDNN turn a shape down, it runs in FP32.
+/// With `Engine.matrixPrecision` at `.bf16`, products of more than a few rows and at least
+/// `Engine.minimumBF16Product` multiply-adds run in bf16 (`bf16Gemm`); should oneDNN turn a
+/// shape down, it runs in FP32.
 @inline(__always)
 func gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -38,7 +39,7 @@ func gemm(
     }
     let threads = Engine.threadCount
     let work = m * n * k
-    if Engine.matrixPrecision == .bf16 && m > Engine.maximumSmallProductRows
+    if Engine.runsInBF16(m: m, n: n, k: k)
         && bf16Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
                     b: b, ldb: ldb, bRounded: bRounded, beta: beta, c: c, ldc: ldc)
     {

@@ -100,7 +100,7 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     }
     // In bf16 training the weight is rounded once per step, not once per product (only
     // products that `gemm` runs in bf16 use it).
-    let rounded = { Engine.matrixPrecision == .bf16 && product.m > Engine.maximumSmallProductRows ? weight.bf16Rounding() : nil }
+    let rounded = { Engine.runsInBF16(m: product.m, n: product.n, k: product.k) ? weight.bf16Rounding() : nil }
     let tape = Tape.recording(x, weight, bias ?? weight)
     // A recurrent loop's few-row products (one time step's) run on the weight packed once for
     // the loop, and their dX on Wᵀ packed once for backward (`StepPacks`).

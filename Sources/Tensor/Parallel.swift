@@ -60,6 +60,16 @@ public enum Engine {
     /// it, waking a second thread costs more than it saves.
     static let minimumSplitProduct = 1 << 20
 
+    /// Products below this many multiply-adds stay FP32 in bf16 training: attention's
+    /// per-sentence products in backward (a 30 × 512 outer product, thousands a step) cost
+    /// oneDNN's call and the operands' rounding many times their arithmetic.
+    static let minimumBF16Product = 1 << 18
+
+    /// Whether `gemm` runs an M×K by K×N product in bf16.
+    static func runsInBF16(m: Int, n: Int, k: Int) -> Bool {
+        matrixPrecision == .bf16 && m > maximumSmallProductRows && m * n * k >= minimumBF16Product
+    }
+
     /// x·Wᵀ products with at most this many rows of x go to `rk_gemm_nt_small`, which reads
     /// W once without packing it (measured against OpenBLAS on the decoder's shapes: 1.1–5×
     /// faster up to 8 rows, even at 32, slower beyond).
@@ -88,13 +98,14 @@ public enum Engine {
     }
 }
 
-enum Parallel {
+/// Elementwise work split across the engine's threads (kernels and optimisers).
+public enum Parallel {
     /// Work below this many elements runs on one thread: splitting costs ~5 µs.
     static let minimumElements = 1 << 15
 
     /// Calls `body` on disjoint ranges covering `0..<rows`, on up to `Engine.threadCount`
     /// threads when `rows × elementsPerRow` is large enough to pay for it.
-    static func forRows(_ rows: Int, elementsPerRow: Int, _ body: (Range<Int>) -> Void) {
+    public static func forRows(_ rows: Int, elementsPerRow: Int, _ body: (Range<Int>) -> Void) {
         let threads = min(Engine.threadCount, rows)
         guard threads > 1, rows * elementsPerRow >= minimumElements else {
             body(0..<rows)
