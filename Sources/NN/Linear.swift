@@ -21,4 +21,8 @@ public final class Linear: Layer {
     public var outputSize: Int { weight.shape[0] }
 
     public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
+
+    /// The map of the concatenation of `parts` (each (N, Iₚ)) along their last axis
+    /// (`linear(concatenating:)`: inside a recurrent loop, the concatenation is not kept).
+    public func callAsFunction(concatenating parts: [Tensor]) -> Tensor { linear(concatenating: parts, weight: weight, bias: bias) }
 }

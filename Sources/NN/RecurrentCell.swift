@@ -88,6 +88,10 @@ public final class RecurrentCell: Layer {
     /// The input side of the gates, x·W_ihᵀ + b_ih: (…, I) → (…, G·H).
     public func projectInput(_ x: Tensor) -> Tensor { linear(x, weight: weightIH, bias: biasIH) }
 
+    /// `projectInput` of the concatenation of `parts` (each (B, Iₚ)), which a loop does not
+    /// keep (`linear(concatenating:)`).
+    public func projectInput(concatenating parts: [Tensor]) -> Tensor { linear(concatenating: parts, weight: weightIH, bias: biasIH) }
+
     /// The zero state for a batch of `batch`.
     public func zeroState(batch: Int) -> RecurrentState {
         RecurrentState(hidden: Tensor.zeros([batch, hiddenSize]), cell: kind == .lstm ? Tensor.zeros([batch, hiddenSize]) : nil)

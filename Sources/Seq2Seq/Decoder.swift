@@ -137,16 +137,19 @@ public final class Decoder: Layer {
     ///   - embedded: (n, E) embeddings of the previous tokens.
     ///   - encoded: the same n sentences' encoder output.
     func step(_ embedded: Tensor, state: DecoderState, encoded: EncodedSource, dropout: inout RandomGenerator?) -> DecoderStep {
-        var x = config.inputFeeding ? concat([embedded, state.feed], axis: 1) : embedded  // (n, E + D) or (n, E)
+        // The first layer's input: [embedding; h̃ of the step before] (n, E + D), or the embedding.
+        let input = config.inputFeeding ? [embedded, state.feed] : [embedded]
+        var x = embedded
         var layers: [RecurrentState] = []
         for (l, cell) in cells.enumerated() {
             if l > 0, config.dropout > 0, dropout != nil { x = x.dropout(rate: config.dropout, generator: &dropout!) }
-            let next = cell.step(projected: cell.projectInput(x), state: state.layers[l])
+            let projected = l == 0 ? cell.projectInput(concatenating: input) : cell.projectInput(x)
+            let next = cell.step(projected: projected, state: state.layers[l])
             layers.append(next)
             x = next.hidden
         }
         let (context, weights) = attention(query: x, keys: encoded.keys, memory: encoded.memory, mask: encoded.mask, coverage: state.coverage)
-        var attentional = attentionOutput(concat([context, x], axis: 1)).tanh()  // (n, 2D) → (n, D)
+        var attentional = attentionOutput(concatenating: [context, x]).tanh()  // [c_t; h_t] (n, 2D) → (n, D)
         let feed = attentional
         if config.dropout > 0, dropout != nil { attentional = attentional.dropout(rate: config.dropout, generator: &dropout!) }
         let generation = generationGate.map { $0(concat([context, x, embedded], axis: 1)).sigmoid() }  // (n, 2D + E) → (n, 1)

@@ -92,6 +92,30 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     if let packed = weight.packed, Tape.recording(x, weight, bias ?? weight) == nil {
         return packed.linear(x, bias: bias)
     }
+    return affine(x, parts: nil, weight: weight, bias: bias)
+}
+
+/// `linear` of the concatenation of `parts` (each (N, Iₚ), Σ Iₚ = I) along their last axis,
+/// as a decoder's input feeding ([embedding; h̃]) and attention output ([context; h]) take it.
+/// Inside a recurrent loop the concatenation is made for the forward product and then let
+/// go: backward reads the parts, which other ops keep anyway, so a step keeps no copy of
+/// them (configuration B: 14 KiB a target token, 18 MiB a batch). Elsewhere it is
+/// `linear(concat(parts))`.
+public func linear(concatenating parts: [Tensor], weight: Tensor, bias: Tensor?) -> Tensor {
+    precondition(parts.allSatisfy { $0.rank == 2 && $0.shape[0] == parts[0].shape[0] },
+                 "linear: parts \(parts.map(\.shape)) are not matrices of one row count")
+    if parts.count == 1 { return linear(parts[0], weight: weight, bias: bias) }
+    guard let tape = Tape.recording(parts + [weight] + (bias.map { [$0] } ?? [])),
+          StepPacks.apply(to: weight, rows: parts[0].shape[0], tape: tape)
+    else { return linear(concat(parts, axis: 1), weight: weight, bias: bias) }
+    precondition(weight.rank == 2 && weight.shape[1] == parts.map { $0.shape[1] }.reduce(0, +),
+                 "linear: parts \(parts.map(\.shape)) do not fit weight \(weight.shape) (out × in)")
+    return affine(Tape.withoutRecording { concat(parts, axis: 1) }, parts: parts, weight: weight, bias: bias)
+}
+
+/// x·Wᵀ + bias, recorded: the product through BLAS, or on W packed for a loop. `parts`: x is
+/// their concatenation, made for this product alone; backward reads them instead.
+private func affine(_ x: Tensor, parts: [Tensor]?, weight: Tensor, bias: Tensor?) -> Tensor {
     let product = Product(m: x.rowCount, n: weight.shape[0], k: x.lastDimension, transposeA: false, transposeB: true)
     let y = Tensor(uninitialized: Array(x.shape.dropLast()) + [product.n])
     if let bias {
@@ -101,32 +125,51 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     // In bf16 training the weight is rounded once per step, not once per product (only
     // products that `gemm` runs in bf16 use it).
     let rounded = { Engine.runsInBF16(m: product.m, n: product.n, k: product.k) ? weight.bf16Rounding() : nil }
-    let tape = Tape.recording(x, weight, bias ?? weight)
+    let inputs = parts ?? [x]
+    let tape = Tape.recording(inputs + [weight, bias ?? weight])
     // A recurrent loop's few-row products (one time step's) run on the weight packed once for
     // the loop, and their dX on Wᵀ packed once for backward (`StepPacks`).
     let stepPacked = tape.map { StepPacks.apply(to: weight, rows: product.m, tape: $0) } ?? false
+    precondition(parts == nil || stepPacked, "linear: parts outside a loop's packed products")
     if let tape, stepPacked {
         weight.stepPacking.forward(of: weight, scope: tape.packScope).product(x.pointer, rows: product.m, bias: nil, into: y.pointer, accumulate: bias != nil)
     } else {
         product.forward(x.pointer, weight.pointer, y.pointer, beta: bias == nil ? 0 : 1, bRounded: rounded())
     }
     if let tape {
-        // dx reads the weight and dW reads x: x is kept only when the weight needs a gradient.
-        let (gy, gx, gw, gbias) = (y.gradientSlot, x.gradientSlotIfRequired, weight.gradientSlotIfRequired, bias?.gradientSlotIfRequired)
-        let xKept = gw == nil ? nil : x
+        // dx reads the weight and dW reads x: x (or its parts) is kept only when the weight
+        // needs a gradient.
+        let (gy, gw, gbias) = (y.gradientSlot, weight.gradientSlotIfRequired, bias?.gradientSlotIfRequired)
+        let (inputSlots, widths) = (inputs.map(\.gradientSlotIfRequired), inputs.map(\.lastDimension))
+        let kept = gw == nil ? [] : inputs
         let scope = tape.packScope
         tape.append(y) {
             guard let dy = gy.existing else { return }
-            if let gx, stepPacked {
-                weight.stepPacking.transposed(of: weight, scope: scope).product(dy, rows: product.m, bias: nil, into: gx.buffer, accumulate: true)
-            } else if let gx {
+            if stepPacked, inputSlots.contains(where: { $0 != nil }) {
+                let transposed = weight.stepPacking.transposed(of: weight, scope: scope)
+                if let gx = inputSlots[0], inputs.count == 1 {
+                    transposed.product(dy, rows: product.m, bias: nil, into: gx.buffer, accumulate: true)
+                } else {
+                    // dX (M × K) whole, then each part's columns added to its gradient.
+                    let dx = Storage(count: product.m * product.k)
+                    transposed.product(dy, rows: product.m, bias: nil, into: dx.pointer, accumulate: false)
+                    var column = 0
+                    for (width, slot) in zip(widths, inputSlots) {
+                        if let slot {
+                            let dpart = slot.buffer
+                            for row in 0..<product.m { rk_acc(width, 1, dx.pointer + row * product.k + column, dpart + row * width) }
+                        }
+                        column += width
+                    }
+                }
+            } else if let gx = inputSlots[0] {
                 product.gradientA(dy, weight.pointer, gx.buffer, bRounded: rounded())
             }
-            if let gw, let xKept, stepPacked {
-                weight.stepPacking.accumulateGradient(dy: dy, x: xKept.pointer, rows: product.m, outputs: product.n,
-                                                      inputs: product.k, into: gw, scope: scope)
-            } else if let gw, let xKept {
-                product.gradientB(dy, xKept.pointer, gw.buffer)
+            if let gw, stepPacked {
+                weight.stepPacking.accumulateGradient(dy: dy, x: kept.map { (UnsafePointer($0.pointer), $0.lastDimension) }, rows: product.m,
+                                                      outputs: product.n, into: gw, scope: scope)
+            } else if let gw {
+                product.gradientB(dy, kept[0].pointer, gw.buffer)
             }
             if let gbias { rk_colsum_acc(product.m, product.n, dy, gbias.buffer) }
         }

@@ -33,7 +33,7 @@ final class StepPacks {
     static let maximumRows = 256
 
     /// Rows of dY and x gathered before their weight-gradient product runs.
-    static let gradientRows = 256
+    static let gradientRows = 128
 
     /// Whether `linear` runs a product of `rows` rows on `weight` packed, recording on `tape`.
     static func apply(to weight: Tensor, rows: Int, tape: Tape) -> Bool {
@@ -60,16 +60,18 @@ final class StepPacks {
         listed = true
     }
 
-    /// dW += dYᵀ·x for one step's `rows` rows (dY: rows × N, x: rows × K), gathered with the
-    /// steps before it; the product runs once `gradientRows` rows are in, and at the latest when
-    /// backward has gone back through the loop (`PackScope.release`).
-    func accumulateGradient(dy: UnsafePointer<Float>, x: UnsafePointer<Float>, rows: Int, outputs: Int, inputs: Int,
+    /// dW += dYᵀ·x for one step's `rows` rows (dY: rows × N; x: rows × K, the concatenation
+    /// of `x`'s parts, each a pointer and its width), gathered with the steps before it; the
+    /// product runs once `gradientRows` rows are in, and at the latest when backward has gone
+    /// back through the loop (`PackScope.release`).
+    func accumulateGradient(dy: UnsafePointer<Float>, x: [(UnsafePointer<Float>, Int)], rows: Int, outputs: Int,
                             into gradient: GradientSlot, scope: PackScope) {
         if let gathered = pending, gathered.rows + rows > gathered.capacity {
             gathered.flush()
             if rows > gathered.capacity { pending = nil }
         }
         if pending == nil {
+            let inputs = x.map(\.1).reduce(0, +)
             pending = PendingGradient(capacity: max(Self.gradientRows, rows), outputs: outputs, inputs: inputs, gradient: gradient)
             enlist(in: scope)
         }
@@ -107,10 +109,18 @@ final class PendingGradient {
         (dy, x) = (Storage(count: capacity * outputs), Storage(count: capacity * inputs))
     }
 
-    func append(dy rowsOfDY: UnsafePointer<Float>, x rowsOfX: UnsafePointer<Float>, rows count: Int) {
+    func append(dy rowsOfDY: UnsafePointer<Float>, x parts: [(UnsafePointer<Float>, Int)], rows count: Int) {
         precondition(rows + count <= capacity, "PendingGradient: \(rows) + \(count) rows over \(capacity)")
         (dy.pointer + rows * outputs).update(from: rowsOfDY, count: count * outputs)
-        (x.pointer + rows * inputs).update(from: rowsOfX, count: count * inputs)
+        if parts.count == 1 {
+            (x.pointer + rows * inputs).update(from: parts[0].0, count: count * inputs)
+        } else {
+            var column = 0
+            for (part, width) in parts {
+                for row in 0..<count { (x.pointer + (rows + row) * inputs + column).update(from: part + row * width, count: width) }
+                column += width
+            }
+        }
         rows += count
     }
 

@@ -131,4 +131,31 @@ import Testing
         expectClose(dW(packed: true), expected.map { Float($0) }, tolerance: 1e-5, "dW gathered")
         expectClose(dW(packed: false), expected.map { Float($0) }, tolerance: 1e-5, "dW step by step")
     }
+
+    /// `linear(concatenating:)` inside a loop (its concatenation made for the forward product
+    /// only; backward reads the parts) gives `linear(concat(parts))`'s outputs and gradients:
+    /// each part's, the weight's and the bias's.
+    @Test func linearOfPartsMatchesLinearOfConcatenation() {
+        var g = RandomGenerator(seed: 11)
+        let w = Tensor.parameter([40, 36], .uniform(0.5), generator: &g)
+        let b = Tensor.parameter([40], .uniform(0.5), generator: &g)
+        let parts = [randomTensor([6, 16], seed: 110), randomTensor([6, 4], seed: 111), randomTensor([6, 16], seed: 112)]
+        parts.forEach { $0.requiresGrad = true }
+        let upstream = randomTensor([6, 40], seed: 113)
+        func pass(ofParts: Bool) -> [[Float]] {
+            ([w, b] + parts).forEach { $0.zeroGrad() }
+            let tape = Tape()
+            let y = tape.record {
+                Tape.packingWeights {
+                    ofParts ? linear(concatenating: parts, weight: w, bias: b) : linear(concat(parts, axis: 1), weight: w, bias: b)
+                }
+            }
+            tape.backward(y, gradient: upstream)
+            return [y.array, w.grad!.array, b.grad!.array] + parts.map { $0.grad!.array }
+        }
+        let (ofParts, whole) = (pass(ofParts: true), pass(ofParts: false))
+        for (i, what) in ["output", "dW", "dbias", "dpart 0", "dpart 1", "dpart 2"].enumerated() {
+            expectClose(ofParts[i], whole[i], what)
+        }
+    }
 }
