@@ -76,9 +76,23 @@ func testSources(_ count: Int, seed: UInt64) -> [[Int32]] {
         let limit = SearchOptions().lengthLimit
         #expect(partlyTrained.greedy(sources, maxLength: limit)
                 == partlyTrained.greedyBatch(sources, copySources: nil, maxLength: limit, forcedLengths: nil, shortlist: nil))
-        let split = DecodingParts.decode(10, rowsPerSentence: 5) { range in [(range, Engine.threadCount)] }
+        let split = DecodingParts.decode(10, rowsPerSentence: 5, work: { _ in 1 }) { range in [(range, Engine.threadCount)] }
         #expect(split.map(\.0).flatMap { Array($0) } == Array(0..<10))
         #expect(split.count == min(Engine.threadCount, 3) && split.allSatisfy { split.count == 1 || $0.1 == 1 })
+    }
+
+    /// The parts are cut where their work is even, each part keeping at least one sentence.
+    @Test func partsAreCutWhereWorkIsEven() {
+        #expect(DecodingParts.evenSplit([1, 1, 1, 1], parts: 2) == [0..<2, 2..<4])
+        #expect(DecodingParts.evenSplit([5, 1, 1, 1, 1, 1], parts: 2) == [0..<1, 1..<6])
+        #expect(DecodingParts.evenSplit([1, 1, 1, 1, 1, 5], parts: 2) == [0..<5, 5..<6])
+        #expect(DecodingParts.evenSplit([9, 9, 1], parts: 3) == [0..<1, 1..<2, 2..<3])
+        #expect(DecodingParts.evenSplit([100, 1, 1], parts: 2) == [0..<1, 1..<3])
+        #expect(DecodingParts.evenSplit([3, 1, 1, 1, 3, 3], parts: 3) == [0..<2, 2..<5, 5..<6])
+        #expect(DecodingParts.evenSplit([7], parts: 1) == [0..<1])
+        // Decoder rows dominate: a long output weighs more than a long source.
+        #expect(DecodingParts.work(sourceLength: 10, outputLength: 30, rowsPerSentence: 5)
+                > DecodingParts.work(sourceLength: 30, outputLength: 10, rowsPerSentence: 5))
     }
 
     /// With a beam as wide as the space of outputs, beam search finds the output that
