@@ -32,7 +32,9 @@ final class StepPacks {
     /// Products with at most this many rows use packed weights.
     static let maximumRows = 256
 
-    /// Rows of dY and x gathered before their weight-gradient product runs.
+    /// Rows of dY and x gathered before their weight-gradient product runs: OpenBLAS makes
+    /// 190 GFLOP/s of depth 128 against 205 of 256 (B's decoder shapes), for half the buffers
+    /// (B's training peak: 7 MiB of them instead of 14).
     static let gradientRows = 128
 
     /// Whether `linear` runs a product of `rows` rows on `weight` packed, recording on `tape`.
