@@ -57,9 +57,7 @@ public final class BeamSearch {
         // A shortlist's candidates and a pointer-generator's extended vocabulary come from the
         // whole batch: such batches stay whole.
         guard copySources == nil, shortlist == nil else { return searchBatch(sources, copySources: copySources, forcedLengths: forcedLengths) }
-        return DecodingParts.decode(sources.count, rowsPerSentence: options.beamSize, work: { i in
-            DecodingParts.work(sourceLength: sources[i].count, outputLength: forcedLengths?[i], rowsPerSentence: options.beamSize)
-        }) { range in
+        return DecodingParts.decode(sources, forcedLengths: forcedLengths, rowsPerSentence: options.beamSize) { range in
             searchBatch(Array(sources[range]), copySources: nil, forcedLengths: forcedLengths.map { Array($0[range]) })
         }
     }

@@ -31,6 +31,15 @@ enum DecodingParts {
         return results.flatMap { $0 }
     }
 
+    /// `decode` of the sentences `sources`, with each sentence's work estimated from its source
+    /// and its forced output length, if any (`work(sourceLength:outputLength:rowsPerSentence:)`).
+    static func decode<Result>(_ sources: [[Int32]], forcedLengths: [Int]?, rowsPerSentence: Int,
+                               _ decode: (Range<Int>) -> [Result]) -> [Result] {
+        self.decode(sources.count, rowsPerSentence: rowsPerSentence, work: { i in
+            work(sourceLength: sources[i].count, outputLength: forcedLengths?[i], rowsPerSentence: rowsPerSentence)
+        }, decode)
+    }
+
     /// Estimated work of decoding a sentence: its decoder rows over its output's length (the
     /// forced length, else the source's as a proxy), plus the encoder's over the source.
     static func work(sourceLength: Int, outputLength: Int?, rowsPerSentence: Int) -> Int {

@@ -20,9 +20,7 @@ extension Seq2SeqModel {
         guard copySources == nil, shortlist == nil else {
             return greedyBatch(sources, copySources: copySources, maxLength: maxLength, forcedLengths: forcedLengths, shortlist: shortlist)
         }
-        return DecodingParts.decode(sources.count, rowsPerSentence: 1, work: { i in
-            DecodingParts.work(sourceLength: sources[i].count, outputLength: forcedLengths?[i], rowsPerSentence: 1)
-        }) { range in
+        return DecodingParts.decode(sources, forcedLengths: forcedLengths, rowsPerSentence: 1) { range in
             greedyBatch(Array(sources[range]), copySources: nil, maxLength: maxLength, forcedLengths: forcedLengths.map { Array($0[range]) },
                         shortlist: nil)
         }

@@ -126,7 +126,8 @@ private func affine(_ x: Tensor, parts: [Tensor]?, weight: Tensor, bias: Tensor?
     // products that `gemm` runs in bf16 use it).
     let rounded = { Engine.runsInBF16(m: product.m, n: product.n, k: product.k) ? weight.bf16Rounding() : nil }
     let inputs = parts ?? [x]
-    let tape = Tape.recording(inputs + [weight, bias ?? weight])
+    // With parts, `linear(concatenating:)` has found the tape recording.
+    let tape = parts == nil ? Tape.recording(x, weight, bias ?? weight) : Tape.current
     // A recurrent loop's few-row products (one time step's) run on the weight packed once for
     // the loop, and their dX on Wᵀ packed once for backward (`StepPacks`).
     let stepPacked = tape.map { StepPacks.apply(to: weight, rows: product.m, tape: $0) } ?? false
@@ -153,14 +154,7 @@ private func affine(_ x: Tensor, parts: [Tensor]?, weight: Tensor, bias: Tensor?
                     // dX (M × K) whole, then each part's columns added to its gradient.
                     let dx = Storage(count: product.m * product.k)
                     transposed.product(dy, rows: product.m, bias: nil, into: dx.pointer, accumulate: false)
-                    var column = 0
-                    for (width, slot) in zip(widths, inputSlots) {
-                        if let slot {
-                            let dpart = slot.buffer
-                            for row in 0..<product.m { rk_acc(width, 1, dx.pointer + row * product.k + column, dpart + row * width) }
-                        }
-                        column += width
-                    }
+                    addBlocks(of: dx.pointer, rows: product.m, rowLength: product.k, to: zip(inputSlots, widths).map { ($0?.buffer, $1) })
                 }
             } else if let gx = inputSlots[0] {
                 product.gradientA(dy, weight.pointer, gx.buffer, bRounded: rounded())

@@ -133,26 +133,36 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     let blocks = tensors.map { $0.shape[a] * inner }
     let row = shape[a] * inner
     let y = Tensor(uninitialized: shape)
-    var start = 0
-    for (t, block) in zip(tensors, blocks) {
-        for o in 0..<outer { (y.pointer + o * row + start).update(from: t.pointer + o * block, count: block) }
-        start += block
-    }
+    joinBlocks(zip(tensors, blocks).map { (UnsafePointer($0.pointer), $1) }, rows: outer, into: y.pointer, rowLength: row)
     if let tape = Tape.recording(tensors) {
         let (gy, slots) = (y.gradientSlot, tensors.map(\.gradientSlotIfRequired))
         tape.append(y) {
             guard let dy = gy.existing else { return }
-            var start = 0
-            for (slot, block) in zip(slots, blocks) {
-                if let slot {
-                    let dt = slot.buffer
-                    for o in 0..<outer { rk_acc(block, 1, dy + o * row + start, dt + o * block) }
-                }
-                start += block
-            }
+            addBlocks(of: dy, rows: outer, rowLength: row, to: zip(slots, blocks).map { ($0?.buffer, $1) })
         }
     }
     return y
+}
+
+/// Rows of `rows` × Σ widths at `y` (rows `rowLength` apart), each the parts' rows side by
+/// side: part p (`rows` × its width, contiguous) fills its block of columns. Concatenation's
+/// copy, also a loop's gathered weight-gradient rows' (`PendingGradient`).
+func joinBlocks(_ parts: [(UnsafePointer<Float>, Int)], rows: Int, into y: UnsafeMutablePointer<Float>, rowLength: Int) {
+    var start = 0
+    for (part, width) in parts {
+        for o in 0..<rows { (y + o * rowLength + start).update(from: part + o * width, count: width) }
+        start += width
+    }
+}
+
+/// The reverse of `joinBlocks`, accumulating: each part (nil: none wanted) += its block of
+/// columns of `dy`'s rows. Concatenation's gradient, also that of a product over parts.
+func addBlocks(of dy: UnsafePointer<Float>, rows: Int, rowLength: Int, to parts: [(UnsafeMutablePointer<Float>?, Int)]) {
+    var start = 0
+    for (part, width) in parts {
+        if let part { for o in 0..<rows { rk_acc(width, 1, dy + o * rowLength + start, part + o * width) } }
+        start += width
+    }
 }
 
 /// The tensors (all of one shape S) stacked along a new first axis: (N, S…). Collects a

@@ -114,15 +114,7 @@ final class PendingGradient {
     func append(dy rowsOfDY: UnsafePointer<Float>, x parts: [(UnsafePointer<Float>, Int)], rows count: Int) {
         precondition(rows + count <= capacity, "PendingGradient: \(rows) + \(count) rows over \(capacity)")
         (dy.pointer + rows * outputs).update(from: rowsOfDY, count: count * outputs)
-        if parts.count == 1 {
-            (x.pointer + rows * inputs).update(from: parts[0].0, count: count * inputs)
-        } else {
-            var column = 0
-            for (part, width) in parts {
-                for row in 0..<count { (x.pointer + (rows + row) * inputs + column).update(from: part + row * width, count: width) }
-                column += width
-            }
-        }
+        joinBlocks(parts, rows: count, into: x.pointer + rows * inputs, rowLength: inputs)
         rows += count
     }
 
