@@ -125,10 +125,9 @@ public final class BeamSearch {
     /// vocabulary, and attention weights (R, S).
     func expand(_ states: inout [ModelState], beams: [[Beam]], copy: CopyRows?, outputs: [RestrictedOutput]? = nil) -> (Tensor, Tensor) {
         let inputs = beams.flatMap { $0.map { $0.tokens.last ?? SpecialToken.beginning } }
-        var noDropout: RandomGenerator? = nil
         var logProbabilities: Tensor?, attention: Tensor?
         for (m, model) in models.enumerated() {
-            let step = model.decoder.step(model.decoder.embed(inputs), state: states[m].decoder, encoded: states[m].encoded, dropout: &noDropout)
+            let step = model.decoder.step(tokens: inputs, state: states[m].decoder, encoded: states[m].encoded)
             states[m].decoder = step.state
             let logp = model.decoder.logProbabilities(step, copy: copy, output: outputs?[m])
             logProbabilities = logProbabilities.map { $0 + logp } ?? logp

@@ -90,6 +90,9 @@ public final class Decoder: Layer {
     /// (See et al. 2017, eq. 8), (2D + E) → 1.
     public let generationGate: Linear?
     let config: ModelConfig
+    /// For decoding: the target embedding folded into the first layer's input projection
+    /// (`foldEmbedding`), used while current.
+    private(set) var folded: FoldedEmbedding?
 
     init(_ config: ModelConfig, generator: inout RandomGenerator) {
         self.config = config
@@ -126,9 +129,32 @@ public final class Decoder: Layer {
 
     /// Embeddings (n, E) of previous output tokens; a copied word (an extended id ≥ V) is
     /// read as `<unk>` (See et al. 2017, §2.2).
-    func embed(_ tokens: [Int32]) -> Tensor {
+    func embed(_ tokens: [Int32]) -> Tensor { embedding(known(tokens)) }
+
+    /// `tokens` with copied words (extended ids ≥ V) as `<unk>`.
+    private func known(_ tokens: [Int32]) -> [Int32] {
         let v = Int32(config.targetVocabularySize)
-        return embedding(tokens.contains { $0 >= v } ? tokens.map { $0 >= v ? SpecialToken.unknown : $0 } : tokens)
+        return tokens.contains { $0 >= v } ? tokens.map { $0 >= v ? SpecialToken.unknown : $0 } : tokens
+    }
+
+    /// Folds the target embedding into the first layer's input projection for decoding
+    /// (`FoldedEmbedding`), if the table is small enough. Returns whether it did.
+    @discardableResult
+    func foldEmbedding() -> Bool {
+        folded = FoldedEmbedding(embedding: embedding.weight, cell: cells[0])
+        return folded != nil
+    }
+
+    /// One decoding step (no tape, no dropout) for n sentences from their previous tokens:
+    /// the first layer's input from the folded embedding when there is one.
+    func step(tokens: [Int32], state: DecoderState, encoded: EncodedSource) -> DecoderStep {
+        var noDropout: RandomGenerator? = nil
+        guard let folded, folded.isCurrent, !Tape.isRecording else {
+            return step(embed(tokens), state: state, encoded: encoded, dropout: &noDropout)
+        }
+        let tokens = known(tokens)
+        return step(generationGate == nil ? nil : embedding(tokens), firstProjection: folded.project(tokens, feed: state.feed),
+                    state: state, encoded: encoded, dropout: &noDropout)
     }
 
     /// One step for n sentences.
@@ -137,22 +163,31 @@ public final class Decoder: Layer {
     ///   - embedded: (n, E) embeddings of the previous tokens.
     ///   - encoded: the same n sentences' encoder output.
     func step(_ embedded: Tensor, state: DecoderState, encoded: EncodedSource, dropout: inout RandomGenerator?) -> DecoderStep {
+        step(embedded, firstProjection: nil, state: state, encoded: encoded, dropout: &dropout)
+    }
+
+    /// One step, with the first layer's input projection given (`firstProjection`, (n, G·H))
+    /// or made from `embedded` (n, E); `embedded` may be nil only when given and without a
+    /// pointer-generator.
+    private func step(_ embedded: Tensor?, firstProjection: Tensor?, state: DecoderState, encoded: EncodedSource,
+                      dropout: inout RandomGenerator?) -> DecoderStep {
         // The first layer's input: [embedding; h̃ of the step before] (n, E + D), or the embedding.
-        let input = config.inputFeeding ? [embedded, state.feed] : [embedded]
-        var x = embedded
+        var projected = firstProjection ?? cells[0].projectInput(concatenating: config.inputFeeding ? [embedded!, state.feed] : [embedded!])
         var layers: [RecurrentState] = []
         for (l, cell) in cells.enumerated() {
-            if l > 0, config.dropout > 0, dropout != nil { x = x.dropout(rate: config.dropout, generator: &dropout!) }
-            let projected = l == 0 ? cell.projectInput(concatenating: input) : cell.projectInput(x)
-            let next = cell.step(projected: projected, state: state.layers[l])
-            layers.append(next)
-            x = next.hidden
+            if l > 0 {
+                var x = layers[l - 1].hidden
+                if config.dropout > 0, dropout != nil { x = x.dropout(rate: config.dropout, generator: &dropout!) }
+                projected = cell.projectInput(x)
+            }
+            layers.append(cell.step(projected: projected, state: state.layers[l]))
         }
-        let (context, weights) = attention(query: x, keys: encoded.keys, memory: encoded.memory, mask: encoded.mask, coverage: state.coverage)
-        var attentional = attentionOutput(concatenating: [context, x]).tanh()  // [c_t; h_t] (n, 2D) → (n, D)
+        let query = layers[layers.count - 1].hidden  // the top layer's h_t (n, D)
+        let (context, weights) = attention(query: query, keys: encoded.keys, memory: encoded.memory, mask: encoded.mask, coverage: state.coverage)
+        var attentional = attentionOutput(concatenating: [context, query]).tanh()  // [c_t; h_t] (n, 2D) → (n, D)
         let feed = attentional
         if config.dropout > 0, dropout != nil { attentional = attentional.dropout(rate: config.dropout, generator: &dropout!) }
-        let generation = generationGate.map { $0(concat([context, x, embedded], axis: 1)).sigmoid() }  // (n, 2D + E) → (n, 1)
+        let generation = generationGate.map { $0(concat([context, query, embedded!], axis: 1)).sigmoid() }  // (n, 2D + E) → (n, 1)
         return DecoderStep(attentional: attentional, state: DecoderState(layers: layers, feed: feed, coverage: state.coverage.map { $0 + weights }),
                            weights: weights, generation: generation)
     }

@@ -39,10 +39,9 @@ extension Seq2SeqModel {
             var previous = [Int32](repeating: SpecialToken.beginning, count: sources.count)
             var outputs = [[Int32]](repeating: [], count: sources.count)
             let caps = forcedLengths ?? sources.map { maxLength($0.count) }
-            var noDropout: RandomGenerator? = nil
             var t = 0
             while !rows.isEmpty {
-                let step = decoder.step(decoder.embed(previous), state: state, encoded: encoded, dropout: &noDropout)
+                let step = decoder.step(tokens: previous, state: state, encoded: encoded)
                 let copy = copySources.map { CopyRows($0, sentences: rows, width: encoded.memory.shape[1], extendedSize: extendedSize!) }
                 let scores = decoder.scores(step.attentional, weights: step.weights, generation: step.generation, copy: copy, output: output)
                 let best = argmaxRows(scores, allowingEnd: forcedLengths == nil).map { output?.ids[Int($0)] ?? $0 }

@@ -69,6 +69,13 @@ public final class PackedMatrix: @unchecked Sendable {
         return y
     }
 
+    /// y += x·Wᵀ for x (m, K) and y (m, N), both dense. Records nothing.
+    public func accumulate(_ x: Tensor, into y: Tensor) {
+        precondition(x.rank == 2 && x.shape[1] == columns && y.shape == [x.shape[0], rows],
+                     "packed accumulate: input \(x.shape) and output \(y.shape) do not fit weight (\(rows), \(columns))")
+        product(x.pointer, rows: x.rowCount, bias: nil, into: y.pointer, accumulate: true)
+    }
+
     /// y (m, N) (+)= x·Wᵀ + bias for x (m, K), both dense.
     func product(_ x: UnsafePointer<Float>, rows m: Int, bias: UnsafePointer<Float>?, into y: UnsafeMutablePointer<Float>,
                  accumulate: Bool) {

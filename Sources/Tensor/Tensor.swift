@@ -39,6 +39,8 @@ public final class Tensor: @unchecked Sendable {
     /// For a weight matrix: its FP32 values packed for `rk_gemm_nt_packed`, which `linear`
     /// uses outside training (see `PackedMatrix`); dropped by `valuesWritten()`.
     public var packed: PackedMatrix?
+    /// How many times `valuesWritten()` has been called.
+    public private(set) var writes = 0
     /// For a weight matrix in bf16 training: its rounding to bf16, made by `linear` and
     /// remade after parameters change (see `bf16Rounding`).
     var bf16Form: BF16Form?
@@ -204,8 +206,12 @@ public final class Tensor: @unchecked Sendable {
     }
 
     /// Says the values were just written (an optimiser step, a load): a packing made from the
-    /// old values for decoding (`packed`) goes.
-    public func valuesWritten() { packed = nil }
+    /// old values for decoding (`packed`) goes, and `writes` counts one more, so whatever else
+    /// was made from them can tell it is stale.
+    public func valuesWritten() {
+        packed = nil
+        writes += 1
+    }
 
     /// Sets the gradient to zero (keeping its buffer).
     public func zeroGrad() {

@@ -43,7 +43,9 @@ func testSources(_ count: Int, seed: UInt64) -> [[Int32]] {
     }
 
     /// Decoding with weights packed for FP32 products (`packForDecoding`) gives what the BLAS
-    /// path gives: the same outputs, scores within 1e-4; the embedding tables stay unpacked.
+    /// path gives: the same outputs, scores within 1e-4; the embedding tables stay unpacked,
+    /// and the target embedding is folded into the decoder's first input projection, whose
+    /// weight is then not packed.
     @Test(.enabled(if: PackedMatrix.hasFastKernels)) func packedWeightsDecodeAsBLASDoes() {
         var config = ModelConfig(sourceVocabularySize: 20, targetVocabularySize: 30)
         (config.embeddingSize, config.hiddenSize) = (24, 20)
@@ -56,6 +58,7 @@ func testSources(_ count: Int, seed: UInt64) -> [[Int32]] {
         #expect(model.packForDecoding() > 0)
         let packed = search.search(sources), packedGreedy = model.greedy(sources, maxLength: options.lengthLimit)
         #expect(model.encoder.embedding.weight.packed == nil && model.decoder.outputWeight.packed != nil)
+        #expect(model.decoder.folded?.isCurrent == true && model.decoder.cells[0].weightIH.packed == nil)
         #expect(packedGreedy == plainGreedy)
         for (a, b) in zip(plain, packed) {
             #expect(a.map(\.tokens) == b.map(\.tokens))
