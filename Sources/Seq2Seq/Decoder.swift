@@ -138,7 +138,8 @@ public final class Decoder: Layer {
     }
 
     /// Folds the target embedding into the first layer's input projection for decoding
-    /// (`FoldedEmbedding`), if the table is small enough. Returns whether it did.
+    /// (`FoldedEmbedding`), if the table is small enough and W_ih has no int8 form, replacing
+    /// any fold made before. Returns whether it did.
     @discardableResult
     func foldEmbedding() -> Bool {
         folded = FoldedEmbedding(embedding: embedding.weight, cell: cells[0])

@@ -23,13 +23,17 @@ struct FoldedEmbedding {
     let feed: PackedMatrix?
     /// The tensors the table was made from, with their write counts then.
     private let sources: [(tensor: Tensor, writes: Int)]
+    /// W_ih, whose int8 form, once it has one, is what decoding should read instead.
+    private let inputWeight: Tensor
 
     /// Folds `embedding` (V × E) into `cell`, whose input is [embedding; feed] (G·H × (E + D))
-    /// or the embedding alone (G·H × E). Nil when the table would pass `maximumBytes`.
+    /// or the embedding alone (G·H × E). Nil when the table would pass `maximumBytes`, or
+    /// when W_ih has an int8 form.
     init?(embedding: Tensor, cell: RecurrentCell) {
         let (v, e) = (embedding.shape[0], embedding.shape[1])
         let gates = cell.weightIH.shape[0], feedSize = cell.inputSize - e
-        guard v * gates * MemoryLayout<Float>.stride <= Self.maximumBytes, feedSize >= 0 else { return nil }
+        guard v * gates * MemoryLayout<Float>.stride <= Self.maximumBytes, feedSize >= 0, cell.weightIH.quantized == nil else { return nil }
+        inputWeight = cell.weightIH
         (table, feed) = Tape.withoutRecording {
             let parts = cell.weightIH.split(axis: 1, sizes: [e, feedSize])  // (G·H, E), (G·H, D)
             return (linear(embedding, weight: parts[0], bias: cell.biasIH), feedSize > 0 ? PackedMatrix(parts[1]) : nil)
@@ -37,8 +41,8 @@ struct FoldedEmbedding {
         sources = [embedding, cell.weightIH, cell.biasIH].map { ($0, $0.writes) }
     }
 
-    /// Whether no weight it was made from has been written since.
-    var isCurrent: Bool { sources.allSatisfy { $0.tensor.writes == $0.writes } }
+    /// Whether no weight it was made from has been written since, and W_ih has no int8 form.
+    var isCurrent: Bool { inputWeight.quantized == nil && sources.allSatisfy { $0.tensor.writes == $0.writes } }
 
     /// The first cell's projected input (n, G·H) for previous tokens `tokens` (ids < V) and,
     /// with input feeding, the previous attentional vectors `feed` (n, D).

@@ -20,7 +20,7 @@ extension Seq2SeqModel {
     public func packForDecoding() -> Int {
         guard PackedMatrix.hasFastKernels else { return 0 }
         var count = 0
-        let folding = decoder.cells[0].weightIH.quantized == nil && decoder.foldEmbedding()
+        let folding = decoder.foldEmbedding()
         for tensor in productWeights where tensor.quantized == nil {
             // Folded, the first layer's input weights are read only as the table and its feed columns.
             if folding, tensor === decoder.cells[0].weightIH { continue }
