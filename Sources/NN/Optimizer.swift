@@ -55,6 +55,23 @@ public final class Adam: Optimizer {
         parameters.forEach { $0.tensor.valuesWritten() }
         let bc1 = 1 - Float(pow(Double(beta1), Double(stepCount))), bc2 = 1 - Float(pow(Double(beta2), Double(stepCount)))
         for ((_, p), (m, v)) in zip(parameters, moments) {
+            if let rows = p.gradientRows {
+                // Row by row, a zero row standing in for each row the gradient does not hold:
+                // the numbers of a dense update, without a dense gradient.
+                let (width, zeros) = (rows.width, [Float](repeating: 0, count: rows.width))
+                zeros.withUnsafeBufferPointer { zeroRow in
+                    let zero = zeroRow.baseAddress!
+                    Parallel.forRows(rows.rowCount, elementsPerRow: width) { range in
+                        for r in range {
+                            let o = r * width
+                            rk_adam(width, p.pointer + o, rows.row(r) ?? zero, m.pointer + o, v.pointer + o, learningRate,
+                                    beta1, beta2, epsilon, bc1, bc2, weightDecay)
+                        }
+                    }
+                }
+                p.zeroGrad()
+                continue
+            }
             guard let g = p.grad else { continue }
             // Memory-bound (seven streams of the parameter's size): both cores' share of the
             // bandwidth, and each half's gradient zeroed while it is in cache.
@@ -78,7 +95,8 @@ public final class Adam: Optimizer {
 }
 
 /// Stochastic gradient descent with optional momentum (PyTorch's form: buf = μ·buf + g,
-/// w −= lr·buf) and coupled weight decay (g += wd·w).
+/// w −= lr·buf) and coupled weight decay (g += wd·w). It reads every gradient as one buffer
+/// (`grad`), so an embedding table's stops being held by rows at its first step.
 public final class SGD: Optimizer {
     public let parameters: [(name: String, tensor: Tensor)]
     public let momentum: Float, weightDecay: Float
@@ -118,11 +136,17 @@ public final class SGD: Optimizer {
 /// keeps hitting the limit says the learning rate is too high).
 @discardableResult
 public func clipGradientNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
-    let grads = parameters.compactMap(\.grad)
-    let norm = Float(grads.reduce(0.0) { $0 + $1.sumOfSquares() }.squareRoot())
+    // Each gradient's values: of one held by rows, the rows held (the rest are zero).
+    let gradients = parameters.compactMap { p in p.gradientRows.map(\.values) ?? p.grad.map(\.values) }
+    let norm = Float(gradients.reduce(0.0) { $0 + rk_sum_squares($1.count, $1.baseAddress) }.squareRoot())
     if maxNorm > 0, norm > maxNorm {
         let scale = maxNorm / (norm + 1e-6)
-        for g in grads { rk_scale(g.count, scale, g.pointer, g.pointer) }
+        for g in gradients { rk_scale(g.count, scale, g.baseAddress, g.baseAddress) }
     }
     return norm
+}
+
+extension Tensor {
+    /// The elements, as a buffer to change in place.
+    fileprivate var values: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 }

@@ -149,8 +149,9 @@ public final class Tensor: @unchecked Sendable {
 
     /// The gradient, if one has been allocated (a view shares its root's).
     public var grad: Tensor? {
-        guard let g = existingGrad else { return nil }
         let root = self.root ?? self
+        if root.gradientCell?.rows != nil { _ = root.gradientCell!.buffer }  // one buffer from here on
+        guard let g = existingGrad else { return nil }
         return Tensor(gradientOf: root, view: self, pointer: g)
     }
 
@@ -213,15 +214,21 @@ public final class Tensor: @unchecked Sendable {
         writes += 1
     }
 
-    /// Sets the gradient to zero (keeping its buffer).
+    /// The gradient while it is held by rows (an embedding table's, see `RowGradient`): what
+    /// an optimiser reads instead of `grad`, which would make it one buffer.
+    public var gradientRows: RowGradient? { root == nil ? gradientCell?.rows : nil }
+
+    /// Sets the gradient to zero (keeping its buffer; a gradient held by rows holds none).
     public func zeroGrad() {
+        precondition(root == nil || root!.gradientCell?.rows == nil, "zeroGrad on a view of a gradient held by rows")
+        if gradientCell?.rows != nil { gradientCell!.release() }
         if let g = existingGrad { g.update(repeating: 0, count: count) }
     }
 
     /// Drops the gradient buffer.
     public func releaseGrad() {
         precondition(root == nil, "releaseGrad on a view: release its root's")
-        gradientCell?.storage = nil
+        gradientCell?.release()
     }
 }
 
@@ -235,17 +242,34 @@ final class GradientCell {
     let exactSize: Bool
     /// Allocated (zeroed) when first needed.
     var storage: Storage?
+    /// The gradient while only some rows have received any (an embedding table's, see
+    /// `RowGradient`); never there together with `storage`.
+    private(set) var rows: RowGradient?
 
     init(count: Int, exactSize: Bool) { (self.count, self.exactSize) = (count, exactSize) }
 
-    /// The buffer, allocated and zeroed on first use.
+    /// The buffer, allocated and zeroed on first use (holding the rows, if they were held).
     var buffer: UnsafeMutablePointer<Float> {
         if let storage { return storage.pointer }
         let g = Storage(count: count, exactSize: exactSize)
         g.pointer.update(repeating: 0, count: count)
-        storage = g
+        rows?.scatter(into: g.pointer)
+        (storage, rows) = (g, nil)
         return g.pointer
     }
+
+    /// The gradient held by rows of `width` elements, made when first asked for; nil once
+    /// it is one buffer.
+    func heldByRows(width: Int) -> RowGradient? {
+        guard storage == nil else { return nil }
+        if let rows { return rows }
+        let made = RowGradient(rowCount: count / width, width: width)
+        rows = made
+        return made
+    }
+
+    /// Drops the gradient, in either form.
+    func release() { (storage, rows) = (nil, nil) }
 }
 
 /// Where a tensor's gradient accumulates (a view's: its region of its root's), without the

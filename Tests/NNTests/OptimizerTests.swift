@@ -73,6 +73,32 @@ import Testing
         #expect(abs(clipGradientNorm([p], maxNorm: 10) - 1) < 1e-5)  // under the limit: untouched
     }
 
+    /// An embedding table's gradient held by rows (`RowGradient`) is clipped and updated to
+    /// exactly the numbers of the same gradient as one buffer: rows not reached still move
+    /// (Adam's moments decay, weight decay applies).
+    @Test func adamAndClippingOnRowsMatchTheDenseGradient() {
+        var g = RandomGenerator(seed: 8)
+        let byRows = Tensor.parameter([7, 20], .uniform(0.5), generator: &g)  // 20: not a multiple of the vector width
+        let dense = byRows.copy()
+        (dense.requiresGrad, dense.isParameter) = (true, true)
+        let (first, second) = (Adam(parameters: [("e", byRows)], weightDecay: 0.01), Adam(parameters: [("e", dense)], weightDecay: 0.01))
+        for (step, ids) in [[1, 3, 1], [0, 6], [3, 3, 5]].map({ $0.map(Int32.init) }).enumerated() {
+            var norms: [Float] = []
+            for (p, optimizer) in [(byRows, first), (dense, second)] {
+                let tape = Tape()
+                let y = tape.record { (p.gatherRows(ids) * Tensor.random([ids.count, 20], seed: UInt64(step), in: -3...3)).sum() }
+                tape.backward(y)
+                if p === dense { _ = p.grad }  // one buffer from here on
+                #expect((p.gradientRows != nil) == (p === byRows))
+                norms.append(clipGradientNorm([p], maxNorm: 2))
+                optimizer.step(learningRate: 0.1)
+            }
+            #expect(abs(norms[0] - norms[1]) <= 1e-5 * norms[1] && norms[1] > 2, "step \(step): norms \(norms)")
+            #expect(byRows.array == dense.array, "step \(step)")
+        }
+        #expect(byRows.gradientRows == nil && byRows.grad == nil)  // the step let the rows go
+    }
+
     @Test func schedules() {
         let warm = LearningRateScheduler(base: 1, schedule: .constant, warmupSteps: 4)
         #expect([1, 2, 4, 10].map { warm.rate(step: $0) } == [0.25, 0.5, 1, 1])
