@@ -147,10 +147,11 @@ public final class Tensor: @unchecked Sendable {
 
     // MARK: Gradients
 
-    /// The gradient, if one has been allocated (a view shares its root's).
+    /// The gradient, if one has been allocated (a view shares its root's). One held by rows
+    /// (`gradientRows`, an embedding table's) becomes one buffer from here on.
     public var grad: Tensor? {
         let root = self.root ?? self
-        if root.gradientCell?.rows != nil { _ = root.gradientCell!.buffer }  // one buffer from here on
+        if root.gradientCell?.rows != nil { _ = root.gradientCell!.buffer }
         guard let g = existingGrad else { return nil }
         return Tensor(gradientOf: root, view: self, pointer: g)
     }
