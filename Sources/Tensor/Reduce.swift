@@ -17,7 +17,4 @@ extension Tensor {
 
     /// The mean of all elements, a scalar.
     public func mean() -> Tensor { sum() * (1 / Float(max(count, 1))) }
-
-    /// Σ x² over all elements, in double precision (for gradient norms; records nothing).
-    public func sumOfSquares() -> Double { rk_sum_squares(count, pointer) }
 }
