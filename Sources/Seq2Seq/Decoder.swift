@@ -120,6 +120,13 @@ public final class Decoder: Layer {
             + (generationGate?.parameters(prefixed: "generationGate") ?? [])
     }
 
+    /// The weights of a training step's per-step products (`step`), each once: a loop packs
+    /// them all into one buffer (`Tape.packingWeights(sharing:)`).
+    var stepWeights: [Tensor] {
+        cells.flatMap { [$0.weightIH, $0.weightHH] }
+            + [attention.queryProjection?.weight, attentionOutput.weight, generationGate?.weight].compactMap { $0 }
+    }
+
     /// The state before the first step.
     func initialState(_ encoded: EncodedSource) -> DecoderState {
         let (n, steps) = (encoded.memory.shape[0], encoded.memory.shape[1])

@@ -57,7 +57,7 @@ public final class Seq2SeqModel: Layer, @unchecked Sendable {
         var weights: [Tensor] = [], generations: [Tensor] = [], overlaps: [Tensor] = []  // weights and p_gen: copying only
         var guesses: [Int32] = []
         var n = width
-        Tape.packingWeights {  // each step's products with the decoder's weights: packed once for the loop
+        Tape.packingWeights(sharing: decoder.stepWeights) {  // each step's products with the decoder's weights: packed once for the loop
             for (t, active) in batch.activeCounts.enumerated() {
                 if active < n { state = state.prefix(active) }
                 n = active

@@ -16,21 +16,42 @@ public final class PackedMatrix: @unchecked Sendable {
     /// rounded to bf16 (`rk_gemm_bf16_packed`).
     let precision: MatrixPrecision
     let panels: UnsafeMutablePointer<Float>
-    /// Where `panels` lives when it comes from the buffer pool (a training step's packing).
-    private let storage: Storage?
+    /// The pool buffer `panels` lies in, for a training step's packing (kept alive by it).
+    let storage: Storage?
+
+    /// Where a packing's panels live.
+    enum Placement {
+        /// An allocation of its own (a model's packing, for decoding).
+        case own
+        /// A buffer of the tensors' pool, for a packing that lives a few milliseconds
+        /// (`StepPacks`): `storage` from `offset` on, which may hold other packings too.
+        case pool(Storage, offset: Int)
+    }
+
+    /// Floats (bf16: 32-bit words) that W (N, K) packed for x·Wᵀ takes; a multiple of 16, so
+    /// that packings placed one after another in a buffer all start 64-byte aligned.
+    static func count(rows: Int, columns: Int, precision: MatrixPrecision) -> Int {
+        precision == .bf16 ? rk_packed_bf16_count(rows, columns) : rk_packed_nt_count(rows, columns)
+    }
 
     /// Packs a (N, K) weight W, for x·Wᵀ; or, `transposed`, a (K, N) weight W as Wᵀ, for x·W
-    /// (a backward pass's dX = dY·W). `pooled`: in a buffer of the tensors' pool, for a packing
-    /// that lives a few milliseconds (`StepPacks`). In bf16, products round x and W to bf16 and
-    /// sum in FP32, as a bf16 training step's products do.
-    public init(_ weight: Tensor, transposed: Bool = false, pooled: Bool = false, precision: MatrixPrecision = .float32) {
+    /// (a backward pass's dX = dY·W), in its own memory. In bf16, products round x and W to
+    /// bf16 and sum in FP32, as a bf16 training step's products do.
+    public convenience init(_ weight: Tensor, transposed: Bool = false, precision: MatrixPrecision = .float32) {
+        self.init(weight, transposed: transposed, precision: precision, placement: .own)
+    }
+
+    /// Packs W (or Wᵀ) where `placement` says; a pool placement must have room for `count`.
+    init(_ weight: Tensor, transposed: Bool, precision: MatrixPrecision, placement: Placement) {
         precondition(weight.rank == 2, "PackedMatrix: a weight matrix, got shape \(weight.shape)")
         (rows, columns) = transposed ? (weight.shape[1], weight.shape[0]) : (weight.shape[0], weight.shape[1])
         self.precision = precision
-        let count = precision == .bf16 ? rk_packed_bf16_count(rows, columns) : rk_packed_nt_count(rows, columns)
-        if pooled {
-            storage = Storage(count: count)
-            panels = storage!.pointer
+        let count = Self.count(rows: rows, columns: columns, precision: precision)
+        if case .pool(let buffer, let offset) = placement {
+            precondition(offset % 16 == 0 && offset + count <= buffer.capacity,
+                         "PackedMatrix: \(count) floats at \(offset) do not fit a buffer of \(buffer.capacity)")
+            storage = buffer
+            panels = buffer.pointer + offset
         } else {
             storage = nil
             panels = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)

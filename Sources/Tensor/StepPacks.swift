@@ -17,10 +17,11 @@
 /// together once `gradientRows` rows are in, and when backward leaves the loop.
 ///
 /// A packing lives no longer than it serves: W's until its loop ends, Wᵀ's until backward
-/// has gone back through the loop, each in a buffer of the tensors' pool. So no packing is
-/// stale (weights change between steps, never inside a loop or a backward pass), and none is
-/// alive at the end of the forward pass, where the output layer's logits are; the decoder's
-/// Wᵀ packings are made just after the logits' gradient is freed, and mostly take its memory.
+/// has gone back through the loop, in a buffer of the tensors' pool (the decoder's all in one,
+/// `SharedPackings`). So no packing is stale (weights change between steps, never inside a
+/// loop or a backward pass), and none is alive at the end of the forward pass, where the
+/// output layer's logits are: they take the buffer the decoder's packings had, and its Wᵀ
+/// packings take it back once the logits' gradient is freed.
 final class StepPacks {
     private(set) var packing: PackedMatrix?
     private var transposed = false
@@ -51,7 +52,8 @@ final class StepPacks {
 
     private func packed(_ weight: Tensor, transposed wanted: Bool, scope: PackScope) -> PackedMatrix {
         if let packing, transposed == wanted { return packing }
-        let made = PackedMatrix(weight, transposed: wanted, pooled: true, precision: Engine.matrixPrecision)
+        let made = PackedMatrix(weight, transposed: wanted, precision: Engine.matrixPrecision,
+                                placement: scope.placement(for: weight, transposed: wanted))
         enlist(in: scope)
         (packing, transposed) = (made, wanted)
         return made
@@ -132,27 +134,95 @@ final class PendingGradient {
 final class PackScope {
     fileprivate(set) var depth = 0
     fileprivate var packed: [StepPacks] = []
+    /// The weights whose packings share a buffer with the rest of their loop's
+    /// (`Tape.packingWeights(sharing:)`).
+    fileprivate var sharing: [ObjectIdentifier: SharedPackings] = [:]
+
+    /// Where `weight` packed (for x·Wᵀ, or `transposed` for dY·W) goes: into its loop's
+    /// shared buffer, or a pool buffer of its own.
+    func placement(for weight: Tensor, transposed: Bool) -> PackedMatrix.Placement {
+        let count = SharedPackings.count(weight, transposed: transposed)
+        if let placement = sharing[ObjectIdentifier(weight)]?.place(count, transposed: transposed) { return placement }
+        return .pool(Storage(count: count), offset: 0)
+    }
 
     /// Releases the forward packings (a loop has ended), or every packing after adding the
     /// gathered gradient terms (`everything`: backward has gone back through a loop, or has
     /// ended).
     func release(everything: Bool) {
         packed.removeAll { $0.release(everything: everything) }
+        sharing.values.forEach { $0.release(everything: everything) }
     }
 
     /// Drops every packing and gathered gradient term (a recording forgotten).
     func discard() {
         packed.forEach { $0.discard() }
         packed.removeAll()
+        sharing = [:]
+    }
+}
+
+/// One pool buffer for the packings of all a loop's weights, where each would otherwise take
+/// a buffer of its own: one for W (the forward loop's), one for Wᵀ (backward's).
+///
+/// What it is for is the buffers' size classes. Configuration B's decoder packs W_ih, W_hh
+/// and W_c (24, 16 and 8 MiB) for its loop, lets them go when the loop ends, and then makes
+/// its logits (N × V, ~43 MiB): in three buffers, the packings' memory sat idle in the pool
+/// beside the logits' at the step's busiest moment (a pool reuses a buffer for a request of
+/// its own size class or one down to half its size, never several buffers for one request). In one 48 MiB buffer, it
+/// is the buffer that the logits then take, and that the transposed packings take after them
+/// in backward.
+final class SharedPackings {
+    /// The weights' shapes (N, K).
+    private let shapes: [(rows: Int, columns: Int)]
+    /// The buffer for the packings of W (`false`) or Wᵀ (`true`), and how much of it is taken.
+    private var buffers: [Bool: (storage: Storage, used: Int)] = [:]
+
+    init(_ weights: [Tensor]) { shapes = weights.map { ($0.shape[0], $0.shape[1]) } }
+
+    /// Floats that `weight` packed takes in the engine's precision.
+    static func count(_ weight: Tensor, transposed: Bool) -> Int {
+        count(rows: weight.shape[0], columns: weight.shape[1], transposed: transposed)
+    }
+
+    private static func count(rows: Int, columns: Int, transposed: Bool) -> Int {
+        transposed ? PackedMatrix.count(rows: columns, columns: rows, precision: Engine.matrixPrecision)
+            : PackedMatrix.count(rows: rows, columns: columns, precision: Engine.matrixPrecision)
+    }
+
+    /// The next `count` floats of the buffer for W (or Wᵀ), made for all the weights at the
+    /// first packing; nil if it has no room left (a weight packed twice).
+    func place(_ count: Int, transposed: Bool) -> PackedMatrix.Placement? {
+        if buffers[transposed] == nil {
+            let total = shapes.reduce(0) { $0 + Self.count(rows: $1.rows, columns: $1.columns, transposed: transposed) }
+            buffers[transposed] = (Storage(count: total), 0)
+        }
+        guard let (storage, used) = buffers[transposed], used + count <= storage.capacity else { return nil }
+        buffers[transposed]!.used = used + count
+        return .pool(storage, offset: used)
+    }
+
+    /// Lets go of the buffer for W (the packings in it are released: a loop has ended), or of
+    /// both (`everything`). Each stays alive while a packing in it does.
+    fileprivate func release(everything: Bool) {
+        if everything { buffers = [:] } else { buffers[false] = nil }
     }
 }
 
 extension Tape {
     /// Runs a recurrent loop whose few-row products may use packed weights (`StepPacks`)
     /// while this thread's tape records; its forward packings are released when it returns.
-    public static func packingWeights<Result>(_ body: () throws -> Result) rethrows -> Result {
+    /// The packings of `sharing` (the weights of the loop's products, each listed once) go in
+    /// one buffer (`SharedPackings`); any other weight's in a buffer of its own.
+    public static func packingWeights<Result>(sharing weights: [Tensor] = [], _ body: () throws -> Result) rethrows -> Result {
         guard let tape = current else { return try body() }
         let scope = tape.packScope
+        if !weights.isEmpty {
+            var seen = Set<ObjectIdentifier>()
+            let distinct = weights.filter { seen.insert(ObjectIdentifier($0)).inserted }
+            let shared = SharedPackings(distinct)
+            for weight in distinct { scope.sharing[ObjectIdentifier(weight)] = shared }
+        }
         // Backward reaches this mark once it has gone back through the loop.
         tape.appendMark { scope.release(everything: true) }
         scope.depth += 1

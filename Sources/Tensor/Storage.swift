@@ -42,9 +42,10 @@ final class Storage: @unchecked Sendable {
 /// pool has *held* (buffers in use plus cached), plus ~20 MiB of code and libraries, not the
 /// most in use at any one moment. A cached buffer stays resident until something reuses it,
 /// so a tensor made smaller or shorter-lived at the step's busiest moment saves nothing while
-/// its size class is still needed as much at another moment (configuration B: taking the
-/// decoder's Wᵀ packings away cut the pool's in-use peak by 38 MiB and the resident peak by
-/// 11; the same 48 MiB buffer serves W_ih's packings and the logits in turn).
+/// its size class is still needed as much at another moment, and a buffer serves one request
+/// at a time: memory that two moments need is shared only when each asks for it in one piece
+/// of a size class (configuration B's decoder packings and its logits, 48 MiB that its forward
+/// packings, the logits and the backward packings take in turn: `SharedPackings`).
 public final class BufferPool: Sendable {
     public static let shared = BufferPool()
 

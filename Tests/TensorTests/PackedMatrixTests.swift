@@ -132,6 +132,37 @@ import Testing
         expectClose(dW(packed: false), expected.map { Float($0) }, tolerance: 1e-5, "dW step by step")
     }
 
+    /// A loop's weights listed in `Tape.packingWeights(sharing:)` are packed into one pool
+    /// buffer (W's for the loop, Wᵀ's for backward), each at its own place: the outputs and
+    /// gradients are those of weights packed each in its own buffer, to the bit.
+    @Test func sharedPackingsMatchPackingsOfTheirOwn() {
+        var g = RandomGenerator(seed: 12)
+        let (w1, w2) = (Tensor.parameter([40, 24], .uniform(0.5), generator: &g), Tensor.parameter([17, 40], .uniform(0.5), generator: &g))
+        let xs = (0..<3).map { randomTensor([5, 24], seed: 120 + UInt64($0)) }
+        xs.forEach { $0.requiresGrad = true }
+        let upstream = randomTensor([15, 17], seed: 123)
+        func pass(sharing: Bool) -> [[Float]] {
+            ([w1, w2] + xs).forEach { $0.zeroGrad() }
+            let tape = Tape()
+            let ys = tape.record {
+                Tape.packingWeights(sharing: sharing ? [w1, w2, w1] : []) { () -> [Tensor] in
+                    let ys = xs.map { linear(linear($0, weight: w1, bias: nil).tanh(), weight: w2, bias: nil) }
+                    if PackedMatrix.hasFastKernels {
+                        let (p1, p2) = (w1.stepPacks?.packing?.storage, w2.stepPacks?.packing?.storage)
+                        #expect(p1 != nil && p2 != nil && (p1 === p2) == sharing, "one buffer for both exactly when shared")
+                    }
+                    return ys
+                }
+            }
+            let all = tape.record { concat(ys, axis: 0) }
+            tape.backward(all, gradient: upstream)
+            #expect(w1.stepPacks?.packing == nil && w2.stepPacks?.packing == nil, "packings released when backward ends")
+            return [all.array, w1.grad!.array, w2.grad!.array] + xs.map { $0.grad!.array }
+        }
+        let (shared, own) = (pass(sharing: true), pass(sharing: false))
+        for (i, what) in ["outputs", "dW1", "dW2", "dx 0", "dx 1", "dx 2"].enumerated() { #expect(shared[i] == own[i], "\(what)") }
+    }
+
     /// `linear(concatenating:)` inside a loop (its concatenation made for the forward product
     /// only; backward reads the parts) gives `linear(concat(parts))`'s outputs and gradients:
     /// each part's, the weight's and the bias's.
