@@ -39,10 +39,9 @@ func gemm(
     }
     let threads = Engine.threadCount
     let work = m * n * k
-    if Engine.runsInBF16(m: m, n: n, k: k)
-        && bf16Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                    b: b, ldb: ldb, bRounded: bRounded, beta: beta, c: c, ldc: ldc)
-    {
+    if Engine.runsInBF16(m: m, n: n, k: k) {
+        bf16Gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                 b: b, ldb: ldb, bRounded: bRounded, beta: beta, c: c, ldc: ldc)
         return
     }
     if !transposeA && transposeB && alpha == 1 && m <= Engine.maximumSmallProductRows {
@@ -71,8 +70,7 @@ func gemm(
 
 /// `gemm` in bf16: both operands rounded once, in blocks of rows on the engine's threads, then
 /// blocks of C's rows (dense blocks, which oneDNN's brgemm kernels take; blocks of columns
-/// would not be) on the same threads. A block oneDNN turns down runs in FP32. False if there
-/// is no memory for the rounded operands, with C unchanged.
+/// would not be) on the same threads. A block oneDNN turns down runs in FP32.
 ///
 /// oneDNN compiles a kernel for every shape (tens of microseconds and some memory each), and
 /// batches of sentences come in every length: so that the shapes stay few and the primitive
@@ -81,16 +79,20 @@ func gemm(
 func bf16Gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, bRounded: UnsafePointer<UInt16>?, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
-) -> Bool {
+) {
     // A weight's gradient (Aᵀ·B, K = the batch's tokens) gets K padded with zeros to a
     // multiple of 64, so that its shapes are few.
     let padsDepth = transposeA && !transposeB && bRounded == nil
     let kPadded = padsDepth ? (k + 63) & ~63 : k
-    var a16: UnsafeMutablePointer<UInt16>?
-    var b16: UnsafeMutablePointer<UInt16>?
-    guard rk_bf16_buffers(m * kPadded, bRounded == nil ? kPadded * n : 0, &a16, &b16) != 0, let a16,
-        let bValues = bRounded ?? b16.map({ UnsafePointer($0) })
-    else { return false }
+    // The rounded operands, in pool buffers for this product alone: the largest, a batch's
+    // logits gradient (B: 21 MiB), takes the buffer that the decoder's packings have let go
+    // (`SharedPackings`), where a buffer kept by the thread for its largest product would stay
+    // resident for good.
+    let aStorage = Storage(count: (m * kPadded + 1) / 2), bStorage = bRounded == nil ? Storage(count: (kPadded * n + 1) / 2) : nil
+    defer { withExtendedLifetime((aStorage, bStorage)) {} }
+    let a16 = UnsafeMutableRawPointer(aStorage.pointer).assumingMemoryBound(to: UInt16.self)
+    let b16 = bStorage.map { UnsafeMutableRawPointer($0.pointer).assumingMemoryBound(to: UInt16.self) }
+    let bValues = bRounded ?? UnsafePointer(b16!)
     if kPadded > k {
         (a16 + k * m).update(repeating: 0, count: (kPadded - k) * m)
         b16.map { ($0 + k * n).update(repeating: 0, count: (kPadded - k) * n) }
@@ -129,7 +131,6 @@ func bf16Gemm(
         Workers.run(pieces) { convert.value($0) }
         Workers.run(pieces) { multiply.value($0) }
     }
-    return true
 }
 
 /// Blocks of `count` rows for bf16 products, for each of `pieces` threads: the rows shared out

@@ -213,14 +213,15 @@ static Cached *lookup(Cached key) {
     return result;
 }
 
-// Per-thread buffers for the rounded operands and the scratchpad, grown as needed, and the
-// thread's oneDNN stream; freed when the thread ends (GCD retires idle workers).
+// Per-thread scratchpad, grown as needed, and the thread's oneDNN stream; freed when the
+// thread ends (GCD retires idle workers). The rounded operands are the caller's (pool buffers:
+// Tensor/BLAS.swift).
 typedef struct {
     void *data;
     size_t size;
 } Buffer;
 typedef struct {
-    Buffer a, b, scratchpad;
+    Buffer scratchpad;
     dnnl_stream_t stream;
 } ThreadState;
 
@@ -229,8 +230,6 @@ static pthread_once_t state_key_once = PTHREAD_ONCE_INIT;
 
 static void free_state(void *pointer) {
     ThreadState *state = pointer;
-    free(state->a.data);
-    free(state->b.data);
     free(state->scratchpad.data);
     if (state->stream) p_dnnl_stream_destroy(state->stream);
     free(state);
@@ -255,14 +254,6 @@ static void *reserve(Buffer *buffer, size_t size) {
         buffer->size = buffer->data ? size : 0;
     }
     return buffer->data;
-}
-
-int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16) {
-    ThreadState *state = thread_state();
-    if (!state) return 0;
-    *a16 = reserve(&state->a, 2 * (size_t)a_count);
-    *b16 = b_count > 0 ? reserve(&state->b, 2 * (size_t)b_count) : NULL;
-    return *a16 && (b_count == 0 || *b16);
 }
 
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
@@ -318,8 +309,6 @@ const char *rk_bf16_unavailable(void) {
     return "this build of Recur has no bf16 products: they need oneDNN 2.x's headers when Recur is "
            "built ('apt-get install libdnnl-dev', then rebuild)";
 }
-
-int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16) { return 0; }
 
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
                    long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc) {

@@ -167,13 +167,11 @@ void rk_gemm_bf16_packed(long m, long n, long k, const uint32_t *xt, const uint3
 // (oneDNN missing, or Recur built without its headers). Opens oneDNN on first use.
 const char *rk_bf16_unavailable(void);
 // A bf16 product in parts, so that the engine converts each operand once, on all threads, and
-// splits the product by rows of C. rk_bf16_buffers gives the calling thread's buffers for the
-// rounded operands (valid until its next call); rk_to_bf16_rows rounds a block of rows into
-// one (contiguous). rk_bf16_matmul computes C (M×N, stride ldc) ← α·op(A16)·op(B16) + β·C with
+// splits the product by rows of C. rk_to_bf16_rows rounds a block of rows into a buffer of the
+// caller's (contiguous). rk_bf16_matmul computes C (M×N, stride ldc) ← α·op(A16)·op(B16) + β·C with
 // FP32 accumulation on the calling thread: A16 a block of rows of op(A) with row stride lda
 // (transpose_a: stored as columns, column stride lda), B16 as stored with row stride ldb. It
 // returns 0 if oneDNN cannot run it (C unchanged).
-int rk_bf16_buffers(long a_count, long b_count, uint16_t **a16, uint16_t **b16);
 void rk_to_bf16_rows(long rows, long columns, const float *x, long ld, uint16_t *y);
 int rk_bf16_matmul(int transpose_a, int transpose_b, long m, long n, long k, float alpha, const uint16_t *a16,
                    long lda, const uint16_t *b16, long ldb, float beta, float *c, long ldc);
