@@ -8,7 +8,7 @@
 # bundle from `recur quantize` decodes); the reference decodes in float32. Training likewise:
 # float32, and with bf16 products (`--bf16`, as `training.precision: bf16`); the reference
 # trains in float32. Peak resident memory of training is read for both (PyTorch's with
-# /usr/bin/time).
+# /usr/bin/time), and for Recur's bf16 run too.
 #
 # Needs the reference's venv (see its README): python3 -m venv ~/torchref-venv &&
 # ~/torchref-venv/bin/pip install torch numpy threadpoolctl. Run on a quiet machine: the
@@ -57,7 +57,10 @@ for c in "ab":
             print(f"| {c.upper()} | train, target tok/s (Recur bf16) | {b:.0f} | {t:.0f} | {b/t:.2f}× |")
         rss = os.path.join(out, f"torch-train-{c}.maxrss")
         t = int(open(rss).read().split()[-1]) / 1024 if os.path.exists(rss) else None
-        print(f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | {t:.0f} | {rt['peakResidentMiB']/t:.2f}× |" if t else f"| {c.upper()} | train, peak memory MiB | {rt['peakResidentMiB']:.0f} | – | |")
+        for label, run in (("", rt), (" (Recur bf16)", rb)):
+            if not run: continue
+            mine = run["peakResidentMiB"]
+            print(f"| {c.upper()} | train, peak memory MiB{label} | {mine:.0f} | {t:.0f} | {mine/t:.2f}× |" if t else f"| {c.upper()} | train, peak memory MiB{label} | {mine:.0f} | – | |")
     td = load(f"torch-decode-{c}.json")
     for precision, rd in (("", load(f"recur-decode-{c}.json")), (" (Recur int8)", load(f"recur-decode-int8-{c}.json"))):
         if not (rd and td): continue
