@@ -168,10 +168,10 @@ final class PackScope {
 /// What it is for is the buffers' size classes. Configuration B's decoder packs W_ih, W_hh
 /// and W_c (24, 16 and 8 MiB) for its loop, lets them go when the loop ends, and then makes
 /// its logits (N × V, ~43 MiB): in three buffers, the packings' memory sat idle in the pool
-/// beside the logits' at the step's busiest moment (a pool reuses a buffer for a request of
-/// its own size class or one down to half its size, never several buffers for one request). In one 48 MiB buffer, it
-/// is the buffer that the logits then take, and that the transposed packings take after them
-/// in backward.
+/// beside the logits' at the step's busiest moment (a pool serves a request with one buffer
+/// of its size class or up to twice it, never with several). In one 48 MiB buffer, it is
+/// the buffer that the logits then take, and that the transposed packings take after them in
+/// backward.
 final class SharedPackings {
     /// The weights' shapes (N, K).
     private let shapes: [(rows: Int, columns: Int)]
