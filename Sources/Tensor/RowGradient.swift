@@ -55,13 +55,18 @@ public final class RowGradient: @unchecked Sendable {
         }
     }
 
-    /// Adds room for `added` rows, zeroed, after the rows already held.
+    /// Adds room for `added` rows, zeroed, after the rows already held: in the buffer's spare
+    /// room when it has enough, else in a new one at least half as large again. (The decoder
+    /// looks its table up once a time step: a buffer made to measure each time would copy
+    /// every row held, and take a pool buffer of a new size, at every step.)
     private func grow(by added: [Int32]) {
         let (held, total) = (ids.count * width, (ids.count + added.count) * width)
-        let grown = Storage(count: total)
-        if let storage { grown.pointer.update(from: storage.pointer, count: held) }
-        (grown.pointer + held).update(repeating: 0, count: total - held)
-        storage = grown
+        if storage.map({ $0.capacity < total }) ?? true {
+            let grown = Storage(count: max(total, held + held / 2))
+            if let storage { grown.pointer.update(from: storage.pointer, count: held) }
+            storage = grown
+        }
+        (storage!.pointer + held).update(repeating: 0, count: total - held)
         ids += added
     }
 
